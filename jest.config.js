@@ -1,22 +1,19 @@
-// Jest runs the TypeScript sources as ES modules through SWC, with decorator metadata on,
-// so NestJS constructor injection and class-validator DTOs behave as in the built service.
-const swc = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'es6' },
-  sourceMaps: 'inline',
-};
-
+// See test/jest/transformer.cjs for why Jest runs the code as CommonJS compiled by SWC.
 export default {
   testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: { '^.+\\.(ts|js|mjs)$': '<rootDir>/test/jest/transformer.cjs' },
+  transformIgnorePatterns: [],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/deploy/**/*.spec.ts'],
+  testEnvironmentOptions: { customExportConditions: ['node', 'require', 'default'] },
+  testMatch: [
+    '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/test/**/*.spec.ts',
+    '<rootDir>/test/**/*.e2e-spec.ts',
+    '<rootDir>/deploy/**/*.spec.ts',
+    '<rootDir>/bench/**/*.spec.ts',
+  ],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/deploy/cdk.out/'],
   testTimeout: 60000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
 };

@@ -1,0 +1,81 @@
+import { ForbiddenException, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { ACCESS_METADATA, type AccessDeclaration } from './access.decorators.js';
+import type { Principal } from './roles.js';
+import { SecurityEvents } from './security-events.js';
+
+type AuthenticatedRequest = FastifyRequest & { user?: Principal };
+
+/** Global guard: a route is public only when declared so; otherwise a valid token with a listed role. */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly events: SecurityEvents,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const declaration = this.reflector.getAllAndOverride<AccessDeclaration | undefined>(ACCESS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (declaration?.public) return true;
+    if (!declaration) {
+      // Unreachable once the start-up check has passed; refuse rather than guess.
+      this.deny(request, 403, 'route has no access declaration');
+      throw new ForbiddenException('route has no access declaration');
+    }
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      this.deny(request, 401, error instanceof Error ? error.message : 'unauthenticated');
+      throw error;
+    }
+    const principal = request.user;
+    if (!principal || !principal.roles.some((role) => declaration.roles.includes(role))) {
+      const reason = `requires one of: ${declaration.roles.join(', ')}`;
+      this.deny(request, 403, reason, principal);
+      throw new ForbiddenException(`Forbidden: this route ${reason}`);
+    }
+    return true;
+  }
+
+  override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {
+    if (error) throw error;
+    if (!user) throw new UnauthorizedException(describeFailure(info));
+    return user as TUser;
+  }
+
+  private deny(
+    request: AuthenticatedRequest,
+    status: 401 | 403,
+    reason: string,
+    principal?: Principal,
+  ): void {
+    this.events.accessDenied({
+      status,
+      reason,
+      method: request.method,
+      route: request.routeOptions?.url ?? request.url,
+      sub: principal?.sub,
+      roles: principal?.roles,
+      sourceIp: request.ip,
+      requestId: String(request.id),
+      at: new Date().toISOString(),
+    });
+  }
+}
+
+function describeFailure(info: unknown): string {
+  if (info instanceof Error) {
+    if (info.name === 'TokenExpiredError') return 'Token expired';
+    if (info.message === 'No auth token') return 'Missing bearer token';
+    return `Invalid token: ${info.message}`;
+  }
+  return 'Invalid token';
+}

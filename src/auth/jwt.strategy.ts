@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { passportJwtSecret } from 'jwks-rsa';
+import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import type { Algorithm } from 'jsonwebtoken';
+import { AppConfig } from '../config/environment.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalSigningKey } from './local-signing-key.js';
+import { isRole, type Principal, type Role } from './roles.js';
+
+/** Asymmetric algorithms only: never `none`, never a shared secret an attacker could guess. */
+const ALGORITHMS: Algorithm[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+];
+/** Where roles are read from when AUTH_ROLES_CLAIM is not set: our own claim, then Cognito groups. */
+const DEFAULT_ROLE_CLAIMS = ['roles', 'cognito:groups'];
+
+interface JwtClaims {
+  sub?: unknown;
+  iss?: unknown;
+  [claim: string]: unknown;
+}
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly roleClaims: string[];
+
+  constructor(config: AppConfig, @Inject(LocalSigningKey) localKey: LocalSigningKey | null) {
+    super(strategyOptions(config, localKey));
+    this.roleClaims = config.AUTH_ROLES_CLAIM ? [config.AUTH_ROLES_CLAIM] : DEFAULT_ROLE_CLAIMS;
+  }
+
+  validate(claims: JwtClaims): Principal | false {
+    if (typeof claims.sub !== 'string' || claims.sub.length === 0) return false;
+    return { sub: claims.sub, roles: this.rolesOf(claims), issuer: String(claims.iss) };
+  }
+
+  private rolesOf(claims: JwtClaims): Role[] {
+    for (const claim of this.roleClaims) {
+      const value = claims[claim];
+      const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/) : [];
+      const roles = list.filter(isRole);
+      if (roles.length > 0) return [...new Set(roles)];
+    }
+    return [];
+  }
+}
+
+function strategyOptions(config: AppConfig, localKey: LocalSigningKey | null): StrategyOptionsWithoutRequest {
+  const common = {
+    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    ignoreExpiration: false,
+    algorithms: ALGORITHMS,
+  };
+  if (config.AUTH_JWKS_URL) {
+    return {
+      ...common,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      secretOrKeyProvider: passportJwtSecret({
+        jwksUri: config.AUTH_JWKS_URL,
+        cache: true,
+        cacheMaxAge: 10 * 60_000,
+        rateLimit: true,
+        jwksRequestsPerMinute: 10,
+        timeout: 5_000,
+      }),
+    };
+  }
+  if (!localKey) throw new Error('no AUTH_JWKS_URL and no local signing key');
+  return {
+    ...common,
+    issuer: config.AUTH_ISSUER ?? LOCAL_ISSUER,
+    audience: config.AUTH_AUDIENCE ?? LOCAL_AUDIENCE,
+    secretOrKey: localKey.publicKeyPem,
+  };
+}
