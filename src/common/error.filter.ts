@@ -1,7 +1,6 @@
 import {
   Catch,
   HttpException,
-  HttpStatus,
   Logger,
   type ArgumentsHost,
   type ExceptionFilter,
