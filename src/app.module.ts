@@ -8,10 +8,17 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JurisdictionModule } from './jurisdiction/jurisdiction.module.js';
+import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RaffleModule } from './raffle/raffle.module.js';
 
 /** The feature modules of the service; plumbing modules are added around them in `forRoot`. */
-export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [];
+export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
+  LedgerModule,
+  JurisdictionModule,
+  RaffleModule,
+];
 
 @Module({})
 export class AppModule {

@@ -80,6 +80,12 @@ describe.each(['pglite', 'postgres'] as const)('DatabaseService on %s', (engine)
     await sql`drop table counter`.execute(database.db);
   });
 
+  it('fails loudly, instead of waiting forever, on a query through the root db inside a transaction', async () => {
+    const attempt = database.transaction(async () => sql`select 1`.execute(database.db));
+    if (engine === 'pglite') await expect(attempt).rejects.toThrow(/use the transaction/);
+    else await expect(attempt).resolves.toBeDefined();
+  });
+
   it('begins a transaction with the isolation level asked for', async () => {
     const level = await database.transaction(
       async (trx) =>

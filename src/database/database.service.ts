@@ -15,9 +15,9 @@ import {
 import pg from 'pg';
 import { AppConfig } from '../config/environment.js';
 import { MIGRATIONS } from './migrations.js';
-import { PGliteDialect } from './pglite-dialect.js';
+import { insideTransaction, PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
-import { INT8_OID, parseInt8 } from './type-parsers.js';
+import { BYTEA_OID, INT8_OID, parseBytea, parseInt8 } from './type-parsers.js';
 
 export type DatabaseEngine = 'postgres' | 'pglite';
 export type Tx = Transaction<Database>;
@@ -64,7 +64,7 @@ export class DatabaseService implements OnApplicationShutdown {
     }
     const dir = join(config.DATA_DIR, 'pglite');
     mkdirSync(dir, { recursive: true });
-    const pglite = await PGlite.create(dir, { parsers: { [INT8_OID]: parseInt8 } });
+    const pglite = await PGlite.create(dir, { parsers: { [INT8_OID]: parseInt8, [BYTEA_OID]: parseBytea } });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return new DatabaseService(db, 'pglite', dir);
   }
@@ -92,7 +92,7 @@ export class DatabaseService implements OnApplicationShutdown {
       try {
         const builder = this.db.transaction();
         const configured = options.isolation ? builder.setIsolationLevel(options.isolation) : builder;
-        return await configured.execute(work);
+        return await configured.execute((trx) => insideTransaction.run(true, () => work(trx)));
       } catch (error) {
         if (attempt >= (options.retries ?? 0) || !RETRYABLE.has(sqlState(error) ?? '')) throw error;
       }

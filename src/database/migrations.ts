@@ -1,8 +1,13 @@
 import type { Migration } from 'kysely';
+import * as ledger from '../ledger/migrations/20261123_01_ledger.js';
+import * as raffle from '../raffle/migrations/20261123_10_raffle.js';
 
 /**
  * Every migration of every module, in one ordered list. Names sort in the order they run
  * (date, then a number), so modules can add theirs without renumbering anyone else's.
  * The same migrations run on PostgreSQL and on PGlite.
  */
-export const MIGRATIONS: Record<string, Migration> = {};
+export const MIGRATIONS: Record<string, Migration> = {
+  '20261123_01_ledger': ledger,
+  '20261123_10_raffle': raffle,
+};

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -15,6 +16,13 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { Mutex } from './mutex.js';
+
+/**
+ * Marks code running inside a transaction's callback. On PGlite a query through the root `db`
+ * from there would wait forever for the one connection its own transaction holds; it fails
+ * loudly instead (use the transaction's `trx`).
+ */
+export const insideTransaction = new AsyncLocalStorage<boolean>();
 
 /**
  * Kysely dialect for PGlite. PGlite has one connection, so every connection checkout holds a
@@ -52,6 +60,11 @@ class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    if (insideTransaction.getStore()) {
+      throw new Error(
+        'query through the root database inside a transaction: use the transaction (trx) instead',
+      );
+    }
     await this.lock.acquire();
     return this.connection;
   }

@@ -1,0 +1,180 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/environment.js';
+import { DatabaseService } from '../database/database.service.js';
+import { CompactRange } from './core/compact-range.js';
+import { chainEntries } from './core/entry.js';
+import { LedgerMetrics } from './ledger-metrics.js';
+import { LedgerRepository } from './ledger.repository.js';
+
+export interface IntegratedEntry {
+  queueId: number;
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Orders, hashes and integrates queued entries in batches, as Trillian and Tessera do: business
+ * transactions only insert into the queue (no shared lock, no wait for the chain), and one
+ * sequencer at a time (a PostgreSQL advisory lock, across replicas) assigns gapless sequence
+ * numbers, extends the hash chain and the Merkle tree, and updates the frontier in one transaction.
+ */
+@Injectable()
+export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('LedgerSequencer');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private readonly waiters = new Map<number, Array<(entry: IntegratedEntry) => void>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly database: DatabaseService,
+    private readonly repository: LedgerRepository,
+    private readonly metrics: LedgerMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Polling also picks up entries other replicas queued, and any left by a crash.
+    this.timer = setInterval(() => this.kick(), this.config.LEDGER_POLL_MS);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Asks for a run soon; runs never overlap within a process. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Integrates until the queue is empty (or another replica holds the sequencer lock). */
+  async drain(): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const integrated = await this.integrateBatch();
+        if (integrated < this.config.LEDGER_BATCH_SIZE) break;
+      }
+      const oldest = await this.repository.oldestQueuedAt();
+      this.metrics.queueAge.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
+    } catch (error) {
+      if (!this.stopped) this.logger.error({ err: error }, 'ledger integration failed; it will be retried');
+    }
+  }
+
+  /** One batch in one transaction; returns how many entries it integrated. */
+  async integrateBatch(): Promise<number> {
+    const done = await this.database.transaction(async (trx) => {
+      if (!(await this.repository.tryLockSequencer(trx))) return [];
+      const queued = await this.repository.takeQueued(trx, this.config.LEDGER_BATCH_SIZE);
+      if (queued.length === 0) return [];
+      const state = await this.repository.state(trx);
+      const entries = chainEntries(
+        state.last_hash.toString('hex'),
+        state.tree_size,
+        queued.map((row) => ({
+          type: row.type,
+          subject: row.subject,
+          payload: JSON.parse(row.payload),
+          time: row.recorded_at.toISOString(),
+        })),
+      );
+      const tree = CompactRange.fromJSON(JSON.parse(state.frontier));
+      const hashes = entries.map((entry) => Buffer.from(entry.hash, 'hex'));
+      const completed = tree.appendAll(hashes);
+      await this.repository.integrate(
+        trx,
+        entries.map((entry, i) => ({
+          seq: entry.seq,
+          type: entry.type,
+          subject: entry.subject,
+          payload: queued[i].payload,
+          recorded_at: queued[i].recorded_at,
+          prev_hash: Buffer.from(entry.prevHash, 'hex'),
+          hash: hashes[i],
+          queue_id: queued[i].id,
+        })),
+        completed.filter((node) => node.level > 0).map(({ level, index, hash }) => ({ level, index, hash })),
+        {
+          tree_size: tree.size,
+          root_hash: tree.root(),
+          last_hash: hashes[hashes.length - 1],
+          frontier: JSON.stringify(tree.toJSON()),
+        },
+      );
+      return entries.map((entry, i) => ({
+        queueId: queued[i].id,
+        seq: entry.seq,
+        hash: entry.hash,
+        recordedAt: queued[i].recorded_at,
+      }));
+    });
+    const now = Date.now();
+    for (const entry of done) {
+      this.metrics.integrationDelay.observe(Math.max(0, now - entry.recordedAt.getTime()) / 1000);
+      this.resolve(entry);
+    }
+    if (done.length > 0) {
+      this.metrics.integrated.inc(done.length);
+      this.metrics.treeSize.set(done[done.length - 1].seq + 1);
+    }
+    return done.length;
+  }
+
+  /** Resolves once the queued entry has its sequence number (integrated here or by another replica). */
+  async waitFor(queueIds: number[], timeoutMs = 10_000): Promise<IntegratedEntry[]> {
+    const pending = new Map<number, Promise<IntegratedEntry>>();
+    for (const id of queueIds) {
+      pending.set(
+        id,
+        new Promise((resolve) => {
+          const list = this.waiters.get(id) ?? [];
+          list.push(resolve);
+          this.waiters.set(id, list);
+        }),
+      );
+    }
+    this.kick();
+    const deadline = Date.now() + timeoutMs;
+    const all = Promise.all(queueIds.map((id) => pending.get(id)!));
+    for (;;) {
+      const settled = await Promise.race([all, sleep(this.config.LEDGER_POLL_MS * 2).then(() => undefined)]);
+      if (settled) return settled;
+      // Another replica may have integrated them: look in the journal.
+      const found = await this.repository.entriesByQueueIds(queueIds);
+      for (const row of found) {
+        if (row.queue_id !== null)
+          this.resolve({ queueId: row.queue_id, seq: row.seq, hash: row.hash.toString('hex') });
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`journal entries ${queueIds.join(', ')} were not integrated within ${timeoutMs} ms`);
+      }
+    }
+  }
+
+  private resolve(entry: IntegratedEntry): void {
+    const list = this.waiters.get(entry.queueId);
+    if (!list) return;
+    this.waiters.delete(entry.queueId);
+    for (const resolve of list) resolve({ queueId: entry.queueId, seq: entry.seq, hash: entry.hash });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,230 @@
+import { Injectable } from '@nestjs/common';
+import { sql, type Kysely } from 'kysely';
+import { DatabaseService, type Tx } from '../database/database.service.js';
+import type { Database } from '../database/schema.js';
+import type { NodeId } from './core/node-id.js';
+
+/** Only one replica integrates the queue at a time ("FDLG"). */
+const SEQUENCER_LOCK = 0x46444c47;
+/** Only one replica anchors checkpoints at a time ("FDAN"). */
+const ANCHOR_LOCK = 0x4644414e;
+
+export interface QueuedRow {
+  id: number;
+  type: string;
+  subject: string | null;
+  payload: string;
+  recorded_at: Date;
+}
+
+export interface EntryRow {
+  seq: number;
+  type: string;
+  subject: string | null;
+  payload: string;
+  recorded_at: Date;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+export interface StateRow {
+  tree_size: number;
+  root_hash: Buffer;
+  last_hash: Buffer;
+  frontier: string;
+  updated_at: Date;
+}
+
+type Db = Kysely<Database> | Tx;
+
+/** Every SQL statement of the ledger module (see src/queries/ledger.repository.sql). */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  private get db(): Kysely<Database> {
+    return this.database.db;
+  }
+
+  async enqueue(trx: Tx, rows: Array<Omit<QueuedRow, 'id'>>): Promise<number[]> {
+    const inserted = await trx.insertInto('ledger_queue').values(rows).returning('id').execute();
+    return inserted.map((row) => row.id);
+  }
+
+  async tryLockSequencer(trx: Tx): Promise<boolean> {
+    return this.tryXactLock(trx, SEQUENCER_LOCK);
+  }
+
+  async tryLockAnchoring(trx: Tx): Promise<boolean> {
+    return this.tryXactLock(trx, ANCHOR_LOCK);
+  }
+
+  private async tryXactLock(trx: Tx, key: number): Promise<boolean> {
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_xact_lock(${key}) as locked`.execute(trx);
+    return rows[0].locked;
+  }
+
+  takeQueued(trx: Tx, limit: number): Promise<QueuedRow[]> {
+    return trx
+      .selectFrom('ledger_queue')
+      .select(['id', 'type', 'subject', 'payload', 'recorded_at'])
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  async oldestQueuedAt(): Promise<Date | undefined> {
+    const row = await this.db
+      .selectFrom('ledger_queue')
+      .select('recorded_at')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.recorded_at;
+  }
+
+  state(db: Db = this.db): Promise<StateRow> {
+    return db
+      .selectFrom('ledger_state')
+      .select(['tree_size', 'root_hash', 'last_hash', 'frontier', 'updated_at'])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+  }
+
+  async integrate(
+    trx: Tx,
+    entries: Array<EntryRow & { queue_id: number }>,
+    nodes: Array<NodeId & { hash: Buffer }>,
+    state: Omit<StateRow, 'updated_at'>,
+  ): Promise<void> {
+    await trx.insertInto('ledger_entry').values(entries).execute();
+    if (nodes.length > 0) await trx.insertInto('ledger_node').values(nodes).execute();
+    await trx
+      .updateTable('ledger_state')
+      .set({ ...state, updated_at: new Date() })
+      .where('id', '=', 1)
+      .execute();
+    await trx
+      .deleteFrom('ledger_queue')
+      .where(
+        'id',
+        'in',
+        entries.map((entry) => entry.queue_id),
+      )
+      .execute();
+  }
+
+  entriesByQueueIds(ids: number[]): Promise<Array<{ queue_id: number | null; seq: number; hash: Buffer }>> {
+    return this.db
+      .selectFrom('ledger_entry')
+      .select(['queue_id', 'seq', 'hash'])
+      .where('queue_id', 'in', ids)
+      .execute();
+  }
+
+  entry(seq: number): Promise<EntryRow | undefined> {
+    return this.db
+      .selectFrom('ledger_entry')
+      .select(['seq', 'type', 'subject', 'payload', 'recorded_at', 'prev_hash', 'hash'])
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+  }
+
+  /** Entries [from, to) in order, one page at a time (keyset pagination works on both engines). */
+  entriesPage(from: number, to: number, limit: number): Promise<EntryRow[]> {
+    return this.db
+      .selectFrom('ledger_entry')
+      .select(['seq', 'type', 'subject', 'payload', 'recorded_at', 'prev_hash', 'hash'])
+      .where('seq', '>=', from)
+      .where('seq', '<', to)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  }
+
+  /** The stored hashes of these perfect subtrees, in the order asked. */
+  async nodeHashes(ids: readonly NodeId[]): Promise<Buffer[]> {
+    const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
+    const inner = ids.filter((id) => id.level > 0);
+    const found = new Map<string, Buffer>();
+    if (leaves.length > 0) {
+      const rows = await this.db
+        .selectFrom('ledger_entry')
+        .select(['seq', 'hash'])
+        .where('seq', 'in', leaves)
+        .execute();
+      for (const row of rows) found.set(`0/${row.seq}`, row.hash);
+    }
+    if (inner.length > 0) {
+      const rows = await this.db
+        .selectFrom('ledger_node')
+        .select(['level', 'index', 'hash'])
+        .where((eb) =>
+          eb.or(inner.map((id) => eb.and([eb('level', '=', id.level), eb('index', '=', id.index)]))),
+        )
+        .execute();
+      for (const row of rows) found.set(`${row.level}/${row.index}`, row.hash);
+    }
+    return ids.map((id) => {
+      const hash = found.get(`${id.level}/${id.index}`);
+      if (!hash) throw new Error(`ledger node ${id.level}/${id.index} is missing`);
+      return hash;
+    });
+  }
+
+  checkpoint(treeSize: number, db: Db = this.db): Promise<{ tree_size: number; note: string } | undefined> {
+    return db
+      .selectFrom('ledger_checkpoint')
+      .select(['tree_size', 'note'])
+      .where('tree_size', '=', treeSize)
+      .executeTakeFirst();
+  }
+
+  async saveCheckpoint(trx: Tx, row: { tree_size: number; root_hash: Buffer; note: string }): Promise<void> {
+    await trx
+      .insertInto('ledger_checkpoint')
+      .values(row)
+      .onConflict((oc) => oc.column('tree_size').doNothing())
+      .execute();
+  }
+
+  latestAnchor(db: Db = this.db): Promise<{ tree_size: number; anchored_at: Date } | undefined> {
+    return db
+      .selectFrom('ledger_anchor')
+      .select(['tree_size', 'anchored_at'])
+      .orderBy('tree_size', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async saveAnchor(
+    trx: Tx,
+    row: {
+      tree_size: number;
+      anchor: string;
+      location: string;
+      version_id: string | null;
+      retain_until: Date | null;
+      sha256: string;
+      anchored_at: Date;
+    },
+  ): Promise<void> {
+    await trx
+      .insertInto('ledger_anchor')
+      .values(row)
+      .onConflict((oc) => oc.columns(['tree_size', 'anchor']).doNothing())
+      .execute();
+  }
+
+  anchoredCheckpoints(): Promise<Array<{ tree_size: number; note: string }>> {
+    return this.db
+      .selectFrom('ledger_checkpoint')
+      .innerJoin('ledger_anchor', 'ledger_anchor.tree_size', 'ledger_checkpoint.tree_size')
+      .select(['ledger_checkpoint.tree_size', 'ledger_checkpoint.note'])
+      .distinct()
+      .orderBy('ledger_checkpoint.tree_size')
+      .execute();
+  }
+}

@@ -1,0 +1,229 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DomainException } from '../common/domain.exception.js';
+import { AppConfig } from '../config/environment.js';
+import type { Tx } from '../database/database.service.js';
+import { canonicalizeChecked } from './core/canonical-json.js';
+import { CompactRange } from './core/compact-range.js';
+import { consistencyPlan } from './core/consistency.js';
+import { entryCanonicalText, exportLine, ZERO_HASH, type JournalEntry } from './core/entry.js';
+import { inclusionPlan } from './core/inclusion.js';
+import type { JsonObject } from './core/json-value.js';
+import { rangeNodes } from './core/node-id.js';
+import { rehash } from './core/proof-plan.js';
+import type { ConsistencyProofJson, InclusionProofJson } from './core/proof-json.js';
+import { CheckpointSigner } from './checkpoint-signer.js';
+import { LedgerSequencer, type IntegratedEntry } from './ledger-sequencer.js';
+import { LedgerRepository, type EntryRow } from './ledger.repository.js';
+
+/** What a module hands the ledger: the event, what it is about, and its details. */
+export interface LedgerDraft {
+  type: string;
+  subject: string | null;
+  payload: JsonObject;
+}
+
+export interface QueuedEntry {
+  queueId: number;
+  recordedAt: Date;
+}
+
+export interface LedgerDigest {
+  treeSize: number;
+  rootHash: string;
+  timestamp: string;
+  checkpoint: string;
+}
+
+const EXPORT_PAGE = 1_000;
+
+/**
+ * The verifiable journal. Other modules call `append` inside their own transaction, so a state
+ * change and its journal entry commit together or not at all; everything else here is reading
+ * and proving.
+ */
+@Injectable()
+export class LedgerService implements OnModuleInit {
+  private signer!: CheckpointSigner;
+  private signed?: { size: number; note: string; time: Date };
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repository: LedgerRepository,
+    private readonly sequencer: LedgerSequencer,
+  ) {}
+
+  onModuleInit(): void {
+    this.signer = CheckpointSigner.load({
+      origin: this.config.LEDGER_ORIGIN,
+      signerKey: this.config.LEDGER_SIGNING_KEY,
+      dataDir: this.config.DATA_DIR,
+    });
+  }
+
+  /** Queues entries in the caller's transaction; they get their sequence numbers after commit. */
+  async append(trx: Tx, ...drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
+    const recordedAt = new Date();
+    const rows = drafts.map((draft) => {
+      // Validates type, subject and payload exactly as the sequencer and the verifier will.
+      entryCanonicalText({ ...draft, seq: 0, prevHash: ZERO_HASH, time: recordedAt.toISOString() });
+      return {
+        type: draft.type,
+        subject: draft.subject,
+        payload: canonicalizeChecked(draft.payload),
+        recorded_at: recordedAt,
+      };
+    });
+    const ids = await this.repository.enqueue(trx, rows);
+    return ids.map((queueId) => ({ queueId, recordedAt }));
+  }
+
+  /** Waits until queued entries are integrated (call after the appending transaction committed). */
+  integrated(entries: QueuedEntry[], timeoutMs?: number): Promise<IntegratedEntry[]> {
+    return this.sequencer.waitFor(
+      entries.map((entry) => entry.queueId),
+      timeoutMs,
+    );
+  }
+
+  async treeSize(): Promise<number> {
+    return (await this.repository.state()).tree_size;
+  }
+
+  /** The latest integrated tree, signed as a C2SP checkpoint (re-signed only when it grew). */
+  async digest(): Promise<LedgerDigest> {
+    const state = await this.repository.state();
+    if (this.signed?.size !== state.tree_size) {
+      const time = new Date();
+      this.signed = {
+        size: state.tree_size,
+        note: this.signer.sign(state.tree_size, state.root_hash, time),
+        time,
+      };
+    }
+    return {
+      treeSize: state.tree_size,
+      rootHash: state.root_hash.toString('hex'),
+      timestamp: this.signed.time.toISOString(),
+      checkpoint: this.signed.note,
+    };
+  }
+
+  /** A signed checkpoint of an earlier size, re-signed from the tree's stored subtrees. */
+  async checkpointAt(treeSize: number): Promise<string> {
+    const stored = await this.repository.checkpoint(treeSize);
+    if (stored) return stored.note;
+    return this.signer.sign(treeSize, await this.rootAt(treeSize), new Date());
+  }
+
+  publicKey(): { keyName: string; verifierKey: string; publicKeyPem: string } {
+    return {
+      keyName: this.signer.keyName,
+      verifierKey: this.signer.verifierKey,
+      publicKeyPem: this.signer.publicKeyPem,
+    };
+  }
+
+  get signingKeyName(): string {
+    return this.signer.keyName;
+  }
+
+  signCheckpoint(size: number, rootHash: Buffer, time: Date): string {
+    return this.signer.sign(size, rootHash, time);
+  }
+
+  async entry(seq: number): Promise<JournalEntry> {
+    const row = await this.repository.entry(seq);
+    if (!row) throw new DomainException(404, 'ENTRY_NOT_FOUND', `journal entry ${seq} does not exist (yet)`);
+    return toJournalEntry(row);
+  }
+
+  /** An entry with its inclusion proof and the signed checkpoint the proof leads to. */
+  async entryWithProof(seq: number, treeSize?: number) {
+    const entry = await this.entry(seq);
+    if (treeSize === undefined) {
+      const digest = await this.digest();
+      return { entry, proof: await this.inclusionProof(seq, digest.treeSize), checkpoint: digest.checkpoint };
+    }
+    return {
+      entry,
+      proof: await this.inclusionProof(seq, treeSize),
+      checkpoint: await this.checkpointAt(treeSize),
+    };
+  }
+
+  /** RFC 9162 inclusion proof of entry `seq` in the tree of `treeSize` entries. */
+  async inclusionProof(seq: number, treeSize: number): Promise<InclusionProofJson> {
+    await this.requireSize(treeSize, 'treeSize');
+    if (seq >= treeSize) {
+      throw new DomainException(400, 'OUT_OF_RANGE', `entry ${seq} is not in a tree of ${treeSize} entries`, [
+        { field: 'treeSize', messages: [`treeSize must be greater than ${seq}`] },
+      ]);
+    }
+    const plan = inclusionPlan(seq, treeSize);
+    const path = rehash(plan, await this.repository.nodeHashes(plan.ids));
+    const [leaf] = await this.repository.nodeHashes([{ level: 0, index: seq }]);
+    return {
+      leafIndex: seq,
+      treeSize,
+      leafHash: leaf.toString('hex'),
+      path: path.map((h) => h.toString('hex')),
+    };
+  }
+
+  /** RFC 9162 consistency proof between two tree sizes. */
+  async consistencyProof(first: number, second: number): Promise<ConsistencyProofJson> {
+    await this.requireSize(second, 'to');
+    if (first > second) {
+      throw new DomainException(400, 'OUT_OF_RANGE', 'from must not be greater than to', [
+        { field: 'from', messages: ['from must not be greater than to'] },
+      ]);
+    }
+    if (first === 0 || first === second) return { first, second, path: [] };
+    const plan = consistencyPlan(first, second);
+    const path = rehash(plan, await this.repository.nodeHashes(plan.ids));
+    return { first, second, path: path.map((h) => h.toString('hex')) };
+  }
+
+  /** The Merkle root of the first `treeSize` entries, from O(log n) stored subtree hashes. */
+  async rootAt(treeSize: number): Promise<Buffer> {
+    await this.requireSize(treeSize, 'treeSize');
+    const ids = rangeNodes(0, treeSize);
+    const hashes = await this.repository.nodeHashes(ids);
+    return CompactRange.fromJSON({ size: treeSize, hashes: hashes.map((h) => h.toString('hex')) }).root();
+  }
+
+  /** Entries [from, to) as NDJSON lines, read page by page. */
+  async *exportLines(from: number, to?: number): AsyncGenerator<string> {
+    const end = to ?? (await this.treeSize());
+    for (let next = from; next < end;) {
+      const page = await this.repository.entriesPage(next, end, EXPORT_PAGE);
+      if (page.length === 0) return;
+      for (const row of page) yield exportLine(toJournalEntry(row)) + '\n';
+      next = page[page.length - 1].seq + 1;
+    }
+  }
+
+  private async requireSize(size: number, field: string): Promise<void> {
+    const current = await this.treeSize();
+    if (size > current) {
+      throw new DomainException(
+        400,
+        'OUT_OF_RANGE',
+        `the journal has ${current} entries; ${field} ${size} is beyond it`,
+        [{ field, messages: [`${field} must be at most ${current}`] }],
+      );
+    }
+  }
+}
+
+export function toJournalEntry(row: EntryRow): JournalEntry {
+  return {
+    seq: row.seq,
+    type: row.type,
+    subject: row.subject,
+    payload: JSON.parse(row.payload) as JsonObject,
+    time: row.recorded_at.toISOString(),
+    prevHash: row.prev_hash.toString('hex'),
+    hash: row.hash.toString('hex'),
+  };
+}
