@@ -6,6 +6,12 @@ import { join } from 'node:path';
 
 const stamp = 'dist/.build-stamp';
 
+// A fresh checkout: install the locked dependencies first.
+if (!existsSync('node_modules/.package-lock.json')) {
+  console.error('Installing dependencies (package-lock.json)...');
+  execFileSync('bash', ['scripts/install-deps.sh'], { stdio: 'inherit' });
+}
+
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

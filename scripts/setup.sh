@@ -29,26 +29,7 @@ fi
 
 command -v moto_server >/dev/null || { echo "setup: moto_server is required by the AWS adapter tests and is missing" >&2; exit 1; }
 
-# npm ci first. This machine's registry mirror does not serve every platform's optional native
-# binaries (@swc/core-darwin-*, ...), so npm ci may call the lockfile out of sync although it is
-# not; then npm install installs exactly the locked versions (and must leave the lockfile as is).
-install_dependencies() {
-  local log
-  log=$(mktemp)
-  if npm ci --no-audit --no-fund >"$log" 2>&1; then tail -n 1 "$log"; rm -f "$log"; return; fi
-  if grep -q 'from lock file' "$log"; then
-    echo "setup: npm ci refused the lockfile over optional platform packages this registry lacks; npm install from the lockfile instead"
-    cp package-lock.json "$log.lock"
-    npm install --no-audit --no-fund
-    cmp -s package-lock.json "$log.lock" || { echo "setup: npm install changed package-lock.json" >&2; exit 1; }
-    rm -f "$log" "$log.lock"
-  else
-    cat "$log" >&2
-    exit 1
-  fi
-}
-
-if [ "${CI:-}" = "true" ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies from package-lock.json"
-  install_dependencies
+  bash scripts/install-deps.sh
 fi
