@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LedgerAnchoring } from './ledger-anchoring.js';
+import { LedgerIntegrity } from './ledger-integrity.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 import { LedgerSequencer } from './ledger-sequencer.js';
 import { LedgerController } from './ledger.controller.js';
@@ -9,7 +10,14 @@ import { LedgerService } from './ledger.service.js';
 /** The verifiable journal. Other modules use LedgerService only. */
 @Module({
   controllers: [LedgerController],
-  providers: [LedgerRepository, LedgerMetrics, LedgerSequencer, LedgerService, LedgerAnchoring],
-  exports: [LedgerService],
+  providers: [
+    LedgerRepository,
+    LedgerMetrics,
+    LedgerSequencer,
+    LedgerService,
+    LedgerAnchoring,
+    LedgerIntegrity,
+  ],
+  exports: [LedgerService, LedgerIntegrity],
 })
 export class LedgerModule {}

@@ -144,6 +144,17 @@ export class LedgerRepository {
       .execute();
   }
 
+  /** Every row from `from` on, in the order the database returns by seq (gaps and all). */
+  entriesFrom(from: number, limit: number): Promise<EntryRow[]> {
+    return this.db
+      .selectFrom('ledger_entry')
+      .select(['seq', 'type', 'subject', 'payload', 'recorded_at', 'prev_hash', 'hash'])
+      .where('seq', '>=', from)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  }
+
   /** The stored hashes of these perfect subtrees, in the order asked. */
   async nodeHashes(ids: readonly NodeId[]): Promise<Buffer[]> {
     const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
