@@ -144,4 +144,19 @@ describe('tampering with the journal as a PostgreSQL superuser', () => {
     expect(report.checkpoints[0]).toMatchObject({ status: 'beyond-export', treeSize: 40 });
     expect(report.problems.map((p) => p.kind)).toContain('truncated');
   });
+
+  it('gives the runtime role no privilege to rewrite the journal, even were the triggers gone', async () => {
+    t = await journalWith40AnchoredEntries();
+    const asRuntime = (statement: string) =>
+      adminQuery(`begin; set local role fairdraw_runtime; ${statement}; commit`, [], t!.database!.name);
+    await expect(asRuntime(`update ledger_entry set type = 'FORGED' where seq = 0`)).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(asRuntime('delete from ledger_entry where seq = 0')).rejects.toThrow(/permission denied/);
+    await expect(asRuntime('truncate ledger_entry')).rejects.toThrow(/permission denied/);
+    await expect(asRuntime('alter table ledger_entry disable trigger user')).rejects.toThrow(/must be owner/);
+    await asRuntime(
+      `insert into ledger_queue (type, subject, payload, recorded_at) values ('TEST_EVENT', null, '{}', now())`,
+    );
+  });
 });
