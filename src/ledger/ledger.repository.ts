@@ -46,8 +46,8 @@ export class LedgerRepository {
     return this.database.db;
   }
 
-  async enqueue(trx: Tx, rows: Array<Omit<QueuedRow, 'id'>>): Promise<number[]> {
-    const inserted = await trx.insertInto('ledger_queue').values(rows).returning('id').execute();
+  async enqueue(trx: Tx | undefined, rows: Array<Omit<QueuedRow, 'id'>>): Promise<number[]> {
+    const inserted = await (trx ?? this.db).insertInto('ledger_queue').values(rows).returning('id').execute();
     return inserted.map((row) => row.id);
   }
 

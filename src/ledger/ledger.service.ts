@@ -61,7 +61,16 @@ export class LedgerService implements OnModuleInit {
   }
 
   /** Queues entries in the caller's transaction; they get their sequence numbers after commit. */
-  async append(trx: Tx, ...drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
+  append(trx: Tx, ...drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
+    return this.enqueue(trx, drafts);
+  }
+
+  /** Queues entries that go with no other state change (one statement, committed at once). */
+  appendNow(...drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
+    return this.enqueue(undefined, drafts);
+  }
+
+  private async enqueue(trx: Tx | undefined, drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
     const recordedAt = new Date();
     const rows = drafts.map((draft) => {
       // Validates type, subject and payload exactly as the sequencer and the verifier will.

@@ -1,0 +1,225 @@
+// Offline verifier of a Fairdraw journal export, for auditors: plain Node, no service, no database.
+//
+//   node dist/src/ledger/cli/verify.js <export.ndjson> [--checkpoint note.txt ...] [--verifier-key KEY ...]
+//
+// Exit codes: 0 the export verifies; 1 it does not (problems listed, first bad entry named);
+// 2 usage error (bad arguments, unreadable files, malformed keys).
+
+import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type NoteVerifier, parseVerifierKey } from '../core/note-keys.js';
+import {
+  type JournalStart,
+  type SignedCheckpointInput,
+  verifyJournalStream,
+  type VerifyJournalResult,
+} from '../core/verify-journal.js';
+
+export interface CliOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processOutput: CliOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export const USAGE = `usage: verify <export.ndjson> [options]
+
+Verifies a Fairdraw journal export offline: entry format, gapless seqs, hashes, the prevHash chain,
+the Merkle root, and signed checkpoints (C2SP tlog-checkpoint notes).
+
+options:
+  --checkpoint FILE     a signed checkpoint to check the export against (repeatable)
+  --verifier-key KEY    a trusted key, <name>+<key id>+<base64 key> (repeatable; needed with --checkpoint)
+  --origin ORIGIN       require checkpoints to carry this origin
+  --start FILE          for an export that does not begin at seq 0: JSON {"frontier":{"size":N,"hashes":[...]},"prevHash":"..."}
+  --json                print the full result as JSON instead of a summary
+  --max-problems N      problems to keep and print (default 1000)
+  -h, --help            show this help
+
+exit status: 0 verified, 1 problems found, 2 usage error
+`;
+
+const PROBLEMS_SHOWN = 50;
+
+class UsageError extends Error {}
+
+interface CliOptions {
+  exportPath: string;
+  checkpoints: SignedCheckpointInput[];
+  verifiers: NoteVerifier[];
+  origin?: string;
+  start?: JournalStart;
+  json: boolean;
+  maxProblems: number;
+}
+
+async function readOptions(argv: string[]): Promise<CliOptions | 'help'> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        checkpoint: { type: 'string', multiple: true, default: [] },
+        'verifier-key': { type: 'string', multiple: true, default: [] },
+        origin: { type: 'string' },
+        start: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'max-problems': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? 'missing the export file'
+        : `expected one export file, got ${positionals.length}`,
+    );
+  }
+  const verifiers = values['verifier-key'].map((key) => {
+    try {
+      return parseVerifierKey(key);
+    } catch (error) {
+      throw new UsageError(`--verifier-key ${key}: ${(error as Error).message}`);
+    }
+  });
+  if (values.checkpoint.length > 0 && verifiers.length === 0) {
+    throw new UsageError('--checkpoint needs at least one --verifier-key to check its signature against');
+  }
+  const checkpoints = await Promise.all(
+    values.checkpoint.map(async (path) => ({ source: path, note: await readInput(path, '--checkpoint') })),
+  );
+  let start: JournalStart | undefined;
+  if (values.start !== undefined) {
+    const text = (await readInput(values.start, '--start')).toString('utf8');
+    try {
+      start = JSON.parse(text) as JournalStart;
+    } catch (error) {
+      throw new UsageError(`--start ${values.start}: not JSON: ${(error as Error).message}`);
+    }
+  }
+  const maxProblems = values['max-problems'] === undefined ? 1000 : Number(values['max-problems']);
+  if (!Number.isSafeInteger(maxProblems) || maxProblems < 1)
+    throw new UsageError('--max-problems must be a positive integer');
+  return {
+    exportPath: positionals[0],
+    checkpoints,
+    verifiers,
+    origin: values.origin,
+    start,
+    json: values.json,
+    maxProblems,
+  };
+}
+
+async function readInput(path: string, option: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new UsageError(`${option} ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Opens the export before streaming it, so that a missing file is a usage error, not a failed verification. */
+async function openExport(path: string): Promise<AsyncIterable<Buffer>> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw new UsageError(`${path}: ${(error as Error).message}`);
+  }
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new UsageError(`${path}: not a file`);
+  }
+  return handle.createReadStream({ highWaterMark: 1 << 20 });
+}
+
+function summary(path: string, result: VerifyJournalResult): string {
+  const lines: string[] = [];
+  lines.push(`Fairdraw journal verification: ${result.ok ? 'OK' : 'FAILED'}`);
+  lines.push(`  export           ${path}`);
+  const range = result.firstSeq === undefined ? '' : ` (seq ${result.firstSeq} to ${result.lastSeq})`;
+  lines.push(`  entries          ${result.entries}${range}`);
+  lines.push(`  tree size        ${result.treeSize}`);
+  lines.push(`  root hash        ${result.rootHash}`);
+  if (result.firstBadSeq !== undefined) lines.push(`  first bad entry  ${result.firstBadSeq}`);
+  const matched = result.checkpoints.filter((c) => c.status === 'matched').length;
+  lines.push(`  checkpoints      ${matched} of ${result.checkpoints.length} verified`);
+  for (const c of result.checkpoints) {
+    const facts = [
+      c.origin,
+      c.treeSize === undefined ? undefined : `size ${c.treeSize}`,
+      c.time === undefined ? undefined : `time ${c.time}`,
+      c.signedBy.length > 0 ? `signed by ${c.signedBy.join(', ')}` : undefined,
+    ].filter((f) => f !== undefined);
+    lines.push(`    ${c.status.padEnd(13)} ${c.source}${facts.length ? `  ${facts.join('  ')}` : ''}`);
+    if (c.status !== 'matched') lines.push(`                  ${c.message}`);
+  }
+  const total = result.problems.length + result.problemsOmitted;
+  if (total > 0) {
+    lines.push(`  problems (${total}):`);
+    for (const p of result.problems.slice(0, PROBLEMS_SHOWN)) lines.push(`    ${p.message}`);
+    if (total > PROBLEMS_SHOWN)
+      lines.push(`    ... and ${total - PROBLEMS_SHOWN} more (use --json to see up to --max-problems)`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Runs the verifier with command-line arguments; returns the exit status. */
+export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
+  let options: CliOptions | 'help';
+  let source: AsyncIterable<Buffer>;
+  try {
+    options = await readOptions(argv);
+    if (options === 'help') {
+      output.stdout(USAGE);
+      return 0;
+    }
+    source = await openExport(options.exportPath);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    output.stderr(`verify: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  let result: VerifyJournalResult;
+  try {
+    result = await verifyJournalStream(source, {
+      checkpoints: options.checkpoints,
+      verifiers: options.verifiers,
+      origin: options.origin,
+      start: options.start,
+      maxProblems: options.maxProblems,
+    });
+  } catch (error) {
+    // Reading failed midway, or the file is not UTF-8: the export cannot be verified.
+    output.stderr(
+      `verify: ${options.exportPath}: cannot be read as an NDJSON export: ${(error as Error).message}\n`,
+    );
+    return 1;
+  }
+  output.stdout(options.json ? JSON.stringify(result, null, 2) + '\n' : summary(options.exportPath, result));
+  return result.ok ? 0 : 1;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      process.stderr.write(`verify: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
