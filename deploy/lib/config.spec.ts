@@ -36,7 +36,7 @@ describe('configFromContext', () => {
       anchorLagMinutes: 30,
       pkcs11TokenLabel: 'hsm1',
       ledgerOrigin: 'raffle.hospital-lottery.ca/ledger',
-      migrateCommand: ['node', 'dist/src/migrate.js'],
+      migrateCommand: ['node', 'dist/src/database/cli/migrate.js'],
     });
   });
 

@@ -174,7 +174,7 @@ export function configFromContext(lookup: Lookup, env: { account?: string } = {}
     http5xxAlarmPercent: read.number('http5xxAlarmPercent', { default: 2, min: 0.01, max: 100 }),
     alarmEmail: read.optionalString('alarmEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/),
     cognitoDomainPrefix: read.optionalString('cognitoDomainPrefix', /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/),
-    migrateCommand: read.list('migrateCommand', ' ') ?? ['node', 'dist/src/migrate.js'],
+    migrateCommand: read.list('migrateCommand', ' ') ?? ['node', 'dist/src/database/cli/migrate.js'],
   };
 }
 

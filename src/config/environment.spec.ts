@@ -31,7 +31,23 @@ describe('loadEnvironment', () => {
     expect(env.DATABASE_URL).toBe('postgres://root@127.0.0.1:5432/test');
   });
 
+  it('builds the connection URL from its parts, as ECS injects them from a secret', () => {
+    const env = loadEnvironment({
+      DATABASE_HOST: 'db.cluster.ca-central-1.rds.amazonaws.com',
+      DATABASE_NAME: 'fairdraw',
+      DATABASE_USER: 'fairdraw_runtime',
+      DATABASE_PASSWORD: 'p@ss/word:1',
+    });
+    const url = new URL(env.DATABASE_URL!);
+    expect(url.hostname).toBe('db.cluster.ca-central-1.rds.amazonaws.com');
+    expect(url.port).toBe('5432');
+    expect(decodeURIComponent(url.password)).toBe('p@ss/word:1');
+    expect(url.pathname).toBe('/fairdraw');
+  });
+
   it.each([
+    [{ DATABASE_HOST: 'db', DATABASE_USER: 'u' }, 'DATABASE_NAME'],
+    [{ DATABASE_MIGRATE: 'no' }, 'DATABASE_MIGRATE'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],

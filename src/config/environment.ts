@@ -21,6 +21,7 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const RNG_PROVIDERS = ['os', 'pkcs11', 'kms'] as const;
 
 /**
  * Every environment variable the service reads. Validated once at start; a missing or
@@ -53,6 +54,38 @@ export class AppConfig {
   @Min(1)
   @Max(500)
   DATABASE_POOL_SIZE: number = 20;
+
+  /** The parts of a PostgreSQL connection, as ECS injects them from a Secrets Manager secret. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.-]+$/, { message: 'DATABASE_HOST must be a host name or address' })
+  DATABASE_HOST?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'DATABASE_PORT must be an integer from 1 to 65535' })
+  @Min(1, { message: 'DATABASE_PORT must be an integer from 1 to 65535' })
+  @Max(65535, { message: 'DATABASE_PORT must be an integer from 1 to 65535' })
+  DATABASE_PORT: number = 5432;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DATABASE_NAME?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DATABASE_USER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DATABASE_PASSWORD?: string;
+
+  /** `false` when the service runs as the least-privilege role and a separate task migrates. */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsIn([true, false], { message: 'DATABASE_MIGRATE must be true or false' })
+  DATABASE_MIGRATE: boolean = true;
 
   @IsString()
   @MinLength(1)
@@ -168,7 +201,9 @@ export class AppConfig {
   /** Stripe secret or restricted API key; required when PAYMENT_PROVIDERS includes stripe. */
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, { message: 'STRIPE_SECRET_KEY must be a Stripe sk_/rk_ key' })
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, {
+    message: 'STRIPE_SECRET_KEY must be a Stripe sk_/rk_ key',
+  })
   STRIPE_SECRET_KEY?: string;
 
   /** The signing secret of the Stripe webhook endpoint; required when PAYMENT_PROVIDERS includes stripe. */
@@ -224,6 +259,80 @@ export class AppConfig {
   @Min(0)
   @Max(60_000)
   PUBLIC_STATS_CACHE_MS: number = 1_000;
+
+  // --- rng ----------------------------------------------------------------------------------
+
+  /** Where draws get their random bytes: pkcs11 (CloudHSM), kms (AWS KMS GenerateRandom) or os (development, NOT certified). */
+  @IsIn(RNG_PROVIDERS, { message: 'RNG_PROVIDER must be one of pkcs11, kms, os' })
+  RNG_PROVIDER: (typeof RNG_PROVIDERS)[number] = 'os';
+
+  /** The PKCS#11 module: /opt/cloudhsm/lib/libcloudhsm_pkcs11.so (CloudHSM), /usr/lib/softhsm/libsofthsm2.so (SoftHSM2). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\/\S+$/, { message: 'PKCS11_MODULE must be an absolute path to a PKCS#11 module' })
+  PKCS11_MODULE?: string;
+
+  /** Label of the token to draw from (CloudHSM SDK 5: hsm1); the slot is found by it. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  PKCS11_TOKEN_LABEL?: string;
+
+  /** Slot id; with a label as well, both must match. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'PKCS11_SLOT must be a non-negative integer' })
+  @Min(0, { message: 'PKCS11_SLOT must be a non-negative integer' })
+  PKCS11_SLOT?: number;
+
+  /** CKU_USER PIN (CloudHSM: '<crypto user>:<password>'); a secret, injected from Secrets Manager, never logged. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  PKCS11_PIN?: string;
+
+  /** PKCS#11 sessions opened and logged in (generate calls served at once). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PKCS11_POOL_SIZE: number = 2;
+
+  /** Region of KMS GenerateRandom; AWS_REGION when unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, {
+    message: 'RNG_KMS_REGION must be a region name such as ca-central-1',
+  })
+  RNG_KMS_REGION?: string;
+
+  /** Only for stand-ins (moto_server) in tests; any endpoint outside amazonaws.com makes the source NOT certified. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'RNG_KMS_ENDPOINT must be a URL' })
+  RNG_KMS_ENDPOINT?: string;
+
+  /** Generate inside the CloudHSM cluster of this KMS custom key store (cks-...). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^cks-[a-z0-9]+$/, {
+    message: 'RNG_KMS_CUSTOM_KEY_STORE_ID must be a custom key store id cks-...',
+  })
+  RNG_KMS_CUSTOM_KEY_STORE_ID?: string;
+
+  /** Deadline of one provider call (KMS request, wait for a PKCS#11 session, readiness probe). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  RNG_TIMEOUT_MS: number = 5_000;
+
+  /** Lets NODE_ENV=production run on a source that is not certified (os, a KMS stand-in). Logged at start. */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsIn([true, false], { message: 'RNG_ALLOW_UNCERTIFIED must be true or false' })
+  RNG_ALLOW_UNCERTIFIED: boolean = false;
 }
 
 export class ConfigError extends Error {
@@ -268,13 +377,64 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig
       'AUTH_JWKS_URL is required when NODE_ENV=production (the local development signing key is refused)',
     );
   }
+  if (parsed.DATABASE_URL === undefined && parsed.DATABASE_HOST !== undefined) {
+    for (const name of ['DATABASE_NAME', 'DATABASE_USER'] as const) {
+      if (parsed[name] === undefined)
+        throw new ConfigError(name, `${name} is required when DATABASE_HOST is set`);
+    }
+    const url = new URL(`postgres://${parsed.DATABASE_HOST}:${parsed.DATABASE_PORT}`);
+    url.username = parsed.DATABASE_USER!;
+    if (parsed.DATABASE_PASSWORD !== undefined) url.password = parsed.DATABASE_PASSWORD;
+    url.pathname = `/${encodeURIComponent(parsed.DATABASE_NAME!)}`;
+    parsed.DATABASE_URL = url.toString();
+  }
   if (parsed.NODE_ENV === 'production' && parsed.LEDGER_SIGNING_KEY === undefined) {
     throw new ConfigError('LEDGER_SIGNING_KEY', 'LEDGER_SIGNING_KEY is required when NODE_ENV=production');
   }
   if (parsed.ANCHOR_S3_BUCKET !== undefined && parsed.AWS_REGION === undefined) {
     throw new ConfigError('AWS_REGION', 'AWS_REGION is required when ANCHOR_S3_BUCKET is set');
   }
+  checkRngEnvironment(parsed);
   return parsed;
+}
+
+/** True for a KMS endpoint that is not AWS's own (a stand-in such as moto_server): its bytes are not certified. */
+export function isKmsStandIn(endpoint: string | undefined): boolean {
+  if (endpoint === undefined) return false;
+  const host = new URL(endpoint).hostname.toLowerCase();
+  return !/(^|\.)amazonaws\.com(\.cn)?$/.test(host);
+}
+
+/**
+ * The RNG settings that depend on each other (also run by the RNG command-line tools, which read
+ * the same variables). There is no fallback: a provider that lacks a setting stops the start.
+ */
+export function checkRngEnvironment(config: AppConfig): void {
+  const requireFor = (name: keyof AppConfig, detail = '') => {
+    if (config[name] === undefined) {
+      throw new ConfigError(name, `${name} is required when RNG_PROVIDER=${config.RNG_PROVIDER}${detail}`);
+    }
+  };
+  if (config.RNG_PROVIDER === 'pkcs11') {
+    requireFor('PKCS11_MODULE');
+    if (config.PKCS11_SLOT === undefined) requireFor('PKCS11_TOKEN_LABEL', ' (or set PKCS11_SLOT)');
+    requireFor('PKCS11_PIN');
+  }
+  if (config.RNG_PROVIDER === 'kms' && config.AWS_REGION === undefined) {
+    requireFor('RNG_KMS_REGION', ' (or set AWS_REGION)');
+  }
+  const certified =
+    config.RNG_PROVIDER === 'pkcs11' ||
+    (config.RNG_PROVIDER === 'kms' && !isKmsStandIn(config.RNG_KMS_ENDPOINT));
+  if (config.NODE_ENV === 'production' && !certified && !config.RNG_ALLOW_UNCERTIFIED) {
+    const what =
+      config.RNG_PROVIDER === 'os' ? 'RNG_PROVIDER=os' : `the KMS stand-in at ${config.RNG_KMS_ENDPOINT}`;
+    throw new ConfigError(
+      'RNG_PROVIDER',
+      `RNG_PROVIDER: ${what} is not a certified RNG and is refused when NODE_ENV=production ` +
+        '(use pkcs11 or kms, or set RNG_ALLOW_UNCERTIFIED=true to accept it explicitly)',
+    );
+  }
 }
 
 function declaredVariables(settings: new () => object): Set<string> {

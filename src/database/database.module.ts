@@ -10,7 +10,7 @@ import { DatabaseService } from './database.service.js';
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
         const database = await DatabaseService.connect(config);
-        await database.migrate();
+        if (config.DATABASE_MIGRATE) await database.migrate();
         return database;
       },
     },

@@ -1,6 +1,9 @@
 import type { Migration } from 'kysely';
 import * as ledger from '../ledger/migrations/20261123_01_ledger.js';
 import * as raffle from '../raffle/migrations/20261123_10_raffle.js';
+import * as ticket from '../ticket/migrations/20261123_11_ticket.js';
+import * as payment from '../payment/migrations/20261123_12_payment.js';
+import * as rng from '../rng/migrations/20261123_20_rng.js';
 
 /**
  * Every migration of every module, in one ordered list. Names sort in the order they run
@@ -10,4 +13,7 @@ import * as raffle from '../raffle/migrations/20261123_10_raffle.js';
 export const MIGRATIONS: Record<string, Migration> = {
   '20261123_01_ledger': ledger,
   '20261123_10_raffle': raffle,
+  '20261123_11_ticket': ticket,
+  '20261123_12_payment': payment,
+  '20261123_20_rng': rng,
 };
