@@ -110,6 +110,28 @@ describe.each(['pglite', 'postgres'] as const)('the service on %s with a JWKS is
     ]);
   });
 
+  it('accepts a Cognito access token, whose app client is in client_id', async () => {
+    const access = await issuer.accessToken(`access-${engine}`, ['admin']);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/probe',
+      payload: validProbe,
+      headers: bearer(access),
+    });
+    expect(response.statusCode).toBe(201);
+  });
+
+  it('refuses an ID token issued to another app client of the same pool', async () => {
+    const other = await issuer.otherClientIdToken(`other-${engine}`, ['admin']);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/probe',
+      payload: validProbe,
+      headers: bearer(other),
+    });
+    expect(response.statusCode).toBe(401);
+  });
+
   it('refuses tokens from the wrong issuer or audience', async () => {
     const local = await t.token(['admin']);
     const response = await t.app.inject({

@@ -31,15 +31,29 @@ interface JwtClaims {
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   private readonly roleClaims: string[];
+  private readonly audience: string;
 
   constructor(config: AppConfig, @Inject(LocalSigningKey) localKey: LocalSigningKey | null) {
     super(strategyOptions(config, localKey));
     this.roleClaims = config.AUTH_ROLES_CLAIM ? [config.AUTH_ROLES_CLAIM] : DEFAULT_ROLE_CLAIMS;
+    this.audience = config.AUTH_AUDIENCE ?? LOCAL_AUDIENCE;
   }
 
   validate(claims: JwtClaims): Principal | false {
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) return false;
+    if (!this.audienceMatches(claims)) return false;
     return { sub: claims.sub, roles: this.rolesOf(claims), issuer: String(claims.iss) };
+  }
+
+  /**
+   * ID tokens carry the audience in `aud`; Cognito access tokens carry none and name the app
+   * client in `client_id` instead. Either must equal the configured audience.
+   */
+  private audienceMatches(claims: JwtClaims): boolean {
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    return (
+      audiences.includes(this.audience) || (claims.aud === undefined && claims.client_id === this.audience)
+    );
   }
 
   private rolesOf(claims: JwtClaims): Role[] {
@@ -63,7 +77,7 @@ function strategyOptions(config: AppConfig, localKey: LocalSigningKey | null): S
     return {
       ...common,
       issuer: config.AUTH_ISSUER,
-      audience: config.AUTH_AUDIENCE,
+      // The audience is checked in validate(), which also accepts Cognito access tokens.
       secretOrKeyProvider: passportJwtSecret({
         jwksUri: config.AUTH_JWKS_URL,
         cache: true,
@@ -78,7 +92,6 @@ function strategyOptions(config: AppConfig, localKey: LocalSigningKey | null): S
   return {
     ...common,
     issuer: config.AUTH_ISSUER ?? LOCAL_ISSUER,
-    audience: config.AUTH_AUDIENCE ?? LOCAL_AUDIENCE,
     secretOrKey: localKey.publicKeyPem,
   };
 }

@@ -18,6 +18,10 @@ export interface TestIssuer {
   audience: string;
   /** Signs in a new user in the given groups and returns its Cognito ID token. */
   idToken(username: string, roles: Role[]): Promise<string>;
+  /** The same user's Cognito access token (no `aud`; the app client is in `client_id`). */
+  accessToken(username: string, roles: Role[]): Promise<string>;
+  /** An ID token of the same pool issued to another app client: the wrong audience. */
+  otherClientIdToken(username: string, roles: Role[]): Promise<string>;
 }
 
 export async function createCognitoIssuer(moto: MotoServer): Promise<TestIssuer> {
@@ -38,16 +42,29 @@ export async function createCognitoIssuer(moto: MotoServer): Promise<TestIssuer>
   );
   const clientId = app.UserPoolClient?.ClientId;
   if (!clientId) throw new Error('moto did not create a user pool client');
+  const other = await client.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: poolId,
+      ClientName: 'another-app',
+      ExplicitAuthFlows: ['ADMIN_USER_PASSWORD_AUTH'],
+    }),
+  );
+  const otherClientId = other.UserPoolClient?.ClientId;
+  if (!otherClientId) throw new Error('moto did not create a second user pool client');
   for (const role of ROLES)
     await client.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: role }));
 
   const probe = await signIn(client, poolId, clientId, 'issuer-probe', []);
-  const issuer = String(decodeClaims(probe).iss);
+  const issuer = String(decodeClaims(probe.IdToken).iss);
   return {
     jwksUrl: `${moto.endpoint}/${poolId}/.well-known/jwks.json`,
     issuer,
     audience: clientId,
-    idToken: (username, roles) => signIn(client, poolId, clientId, username, roles),
+    idToken: async (username, roles) => (await signIn(client, poolId, clientId, username, roles)).IdToken,
+    accessToken: async (username, roles) =>
+      (await signIn(client, poolId, clientId, username, roles)).AccessToken,
+    otherClientIdToken: async (username, roles) =>
+      (await signIn(client, poolId, otherClientId, username, roles)).IdToken,
   };
 }
 
@@ -57,7 +74,7 @@ async function signIn(
   clientId: string,
   username: string,
   roles: Role[],
-): Promise<string> {
+): Promise<{ IdToken: string; AccessToken: string }> {
   const password = 'Correct-Horse-9-battery';
   await client.send(
     new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS' }),
@@ -83,9 +100,9 @@ async function signIn(
       AuthParameters: { USERNAME: username, PASSWORD: password },
     }),
   );
-  const token = auth.AuthenticationResult?.IdToken;
-  if (!token) throw new Error(`moto did not issue an ID token for ${username}`);
-  return token;
+  const { IdToken, AccessToken } = auth.AuthenticationResult ?? {};
+  if (!IdToken || !AccessToken) throw new Error(`moto did not issue tokens for ${username}`);
+  return { IdToken, AccessToken };
 }
 
 export function decodeClaims(token: string): Record<string, unknown> {
