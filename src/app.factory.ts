@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import type { ModuleMetadata } from '@nestjs/common';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { ErrorFilter } from './common/error.filter.js';
 import { buildOpenApiDocument, mountSwagger } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { SERVICE_VERSION } from './common/service-version.js';
@@ -28,6 +30,11 @@ export async function createApp(
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
     // Reuse a caller's request id when it is well-formed; pino-http then logs the same id.
+    // Errors Fastify raises before routing (URI too long, bad URL) keep the one error shape too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const body = new ErrorFilter().toBody(error, String(request.id));
+      void reply.status(body.status).header('x-request-id', request.id).send(body);
+    },
     genReqId: (req: IncomingMessage) => {
       const header = req.headers['x-request-id'];
       const id = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();

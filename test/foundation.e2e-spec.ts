@@ -151,6 +151,12 @@ describe.each(['pglite', 'postgres'] as const)('the service on %s with a JWKS is
     expect(response.body).not.toContain('db.ts');
   });
 
+  it('keeps the error shape for errors Fastify raises before routing', async () => {
+    const response = await t.app.inject({ method: 'GET', url: `/v1/ledger/entries/${'9'.repeat(500)}` });
+    expect(response.statusCode).toBe(414);
+    expectErrorShape(response.json(), 414, 'URI_TOO_LONG');
+  });
+
   it('echoes a well-formed request id and sets security headers', async () => {
     const response = await t.app.inject({
       method: 'GET',
