@@ -24,7 +24,14 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const payload = () => ({ raffle: 'r-1', order: randomBytes(8).toString('hex'), first: 1001, last: 1005, amountMinor: 2000, channel: 'ONLINE' });
+const payload = () => ({
+  raffle: 'r-1',
+  order: randomBytes(8).toString('hex'),
+  first: 1001,
+  last: 1005,
+  amountMinor: 2000,
+  channel: 'ONLINE',
+});
 const draft = () => ({ type: 'TICKETS_SOLD', subject: 'raffle-1', payload: payload() });
 
 async function withDatabase(work) {
@@ -59,7 +66,9 @@ async function drive(writers, op) {
 
 async function plainInserts(url, writers, explicitTransaction) {
   const pool = new pg.Pool({ connectionString: url, max: writers });
-  await pool.query('create table if not exists plain_row (id bigserial primary key, type text, subject text, payload text, recorded_at timestamptz)');
+  await pool.query(
+    'create table if not exists plain_row (id bigserial primary key, type text, subject text, payload text, recorded_at timestamptz)',
+  );
   const text = 'insert into plain_row (type, subject, payload, recorded_at) values ($1, $2, $3, now())';
   const started = performance.now();
   const done = await drive(writers, async () => {
@@ -82,7 +91,13 @@ async function plainInserts(url, writers, explicitTransaction) {
 
 async function ledgerAppends(url, writers, inTransaction) {
   const dataDir = mkdtempSync(join(tmpdir(), 'fairdraw-bench-'));
-  const config = loadEnvironment({ DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ANCHOR_INTERVAL_SECONDS: '0', DATABASE_POOL_SIZE: String(writers + 4) });
+  const config = loadEnvironment({
+    DATABASE_URL: url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ANCHOR_INTERVAL_SECONDS: '0',
+    DATABASE_POOL_SIZE: String(writers + 4),
+  });
   const app = await createApp(config);
   const ledger = app.get(LedgerService);
   const database = app.get(DatabaseService);
@@ -108,11 +123,19 @@ async function ledgerAppends(url, writers, inTransaction) {
 }
 
 async function verifierRate(count) {
-  const entries = chainEntries(ZERO_HASH, 0, Array.from({ length: count }, () => ({ ...draft(), time: new Date().toISOString() })));
+  const entries = chainEntries(
+    ZERO_HASH,
+    0,
+    Array.from({ length: count }, () => ({ ...draft(), time: new Date().toISOString() })),
+  );
   const lines = entries.map(exportLine);
   const canonical = entries.map((entry) => Buffer.from(entryCanonicalText(entry)));
   let started = performance.now();
-  for (const bytes of canonical) createHash('sha256').update(Buffer.from([0])).update(bytes).digest();
+  for (const bytes of canonical)
+    createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(bytes)
+      .digest();
   const shaRate = count / ((performance.now() - started) / 1000);
   started = performance.now();
   const result = await verifyJournal(lines);
@@ -136,13 +159,17 @@ const { shaRate, verifyRate } = await verifierRate(Number(values.entries));
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const pct = (a, b) => `${((100 * a) / b).toFixed(0)} %`;
 console.log(`\nLedger benchmark, ${seconds} s per measurement, ${new Date().toISOString()}\n`);
-console.log('| writers | plain INSERT (autocommit) /s | integrated appends (own statement) /s | share | plain BEGIN+INSERT+COMMIT /s | integrated appends in a business transaction /s | share |');
+console.log(
+  '| writers | plain INSERT (autocommit) /s | integrated appends (own statement) /s | share | plain BEGIN+INSERT+COMMIT /s | integrated appends in a business transaction /s | share |',
+);
 console.log('|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
     `| ${r.writers} | ${fmt(r.plain)} | ${fmt(r.ledger)} | ${pct(r.ledger, r.plain)} | ${fmt(r.plainTx)} | ${fmt(r.ledgerTx)} | ${pct(r.ledgerTx, r.plainTx)} |`,
   );
 }
-console.log(`\n| offline verifier entries/s | raw SHA-256 of the same entry bytes /s (1 core) | verifier vs raw hashing |`);
+console.log(
+  `\n| offline verifier entries/s | raw SHA-256 of the same entry bytes /s (1 core) | verifier vs raw hashing |`,
+);
 console.log('|---:|---:|---:|');
 console.log(`| ${fmt(verifyRate)} | ${fmt(shaRate)} | ${pct(verifyRate, shaRate)} |`);
