@@ -1,0 +1,308 @@
+import {
+  type EntryDraft,
+  exportLine,
+  type JournalEntry,
+  type JsonObject,
+  verifyJournal,
+  type VerifyJournalResult,
+} from '../../ledger/core/index.js';
+import { frontierOf, testKeys } from '../../ledger/core/testing/journal-fixtures.js';
+import { createDrawCheck, DRAW_CHECK_KIND, type DrawCheck, type DrawCheckOptions } from './draw-check.js';
+import type { DrawResultPayload } from './draw-entries.js';
+import { drawJournalAdapter } from './draw-journal-adapter.js';
+import { DrawJournalBuilder } from './testing/draw-journal-builder.js';
+import { sampleSalesMapping } from './testing/sample-sales-mapping.js';
+
+/**
+ * Two raffles, an early-bird seal part-way through sales, the main seal after sales closed, the main
+ * prize, three consolation prizes from the same set, and a redraw of the main prize.
+ */
+async function buildRaffle(): Promise<{ builder: DrawJournalBuilder; seqs: Record<string, number> }> {
+  const b = new DrawJournalBuilder();
+  const seqs: Record<string, number> = {};
+  const orders: string[] = [];
+  let next = 1;
+  const sell = (size: number) => {
+    orders.push(b.sell('r1', next, next + size - 1));
+    next += size;
+  };
+  b.noise();
+  for (let i = 0; i < 40; i++) {
+    sell([1, 5, 30][i % 3]);
+    if (i % 7 === 0) b.sell('r2', i + 1, i + 1); // another raffle, same numbers: never mixed in
+    if (i % 11 === 5) b.noise();
+  }
+  b.voidOrder(orders[3]);
+  b.voidOrder(orders[17]);
+  const earlyBirdCutoff = b.size;
+  // Sales go on after the early-bird cut-off; one early order is voided before the early-bird seal.
+  for (let i = 0; i < 10; i++) sell([5, 30][i % 2]);
+  seqs.ebVoid = b.size;
+  b.voidOrder(orders[20]);
+  seqs.ebSeal = b.size;
+  b.seal({
+    raffleId: 'r1',
+    sealId: 'seal-eb',
+    prizeIds: ['early-bird'],
+    cutoff: earlyBirdCutoff,
+    signed: true,
+  });
+  seqs.ebDraw = b.size;
+  const eb = await b.draw({ sealId: 'seal-eb', prizeId: 'early-bird', drawId: 'draw-eb', exclusion: 'none' });
+  for (let i = 0; i < 20; i++) sell([1, 5, 30][i % 3]);
+  seqs.mainVoid = b.size;
+  b.voidOrder(orders[45]);
+  b.noise();
+  b.sell('r2', 500, 520);
+  // The service read the journal here, then two more entries were integrated before the seal.
+  const ledgerSize = b.size;
+  b.noise();
+  b.sell('r2', 600, 601);
+  seqs.mainSeal = b.size;
+  b.seal({
+    raffleId: 'r1',
+    sealId: 'seal-main',
+    prizeIds: ['main', 'consolation'],
+    ledgerSize,
+    signed: true,
+  });
+  seqs.mainDraw = b.size;
+  const main = await b.draw({
+    sealId: 'seal-main',
+    prizeId: 'main',
+    drawId: 'draw-main',
+    exclusion: 'raffle',
+    excluded: eb.tickets,
+  });
+  seqs.consolation = b.size;
+  const consolation = await b.draw({
+    sealId: 'seal-main',
+    prizeId: 'consolation',
+    drawId: 'draw-consolation',
+    k: 3,
+    exclusion: 'raffle',
+    excluded: [...eb.tickets, ...main.tickets],
+  });
+  seqs.redraw = b.size;
+  await b.redraw({
+    sealId: 'seal-main',
+    prizeId: 'main',
+    drawId: 'draw-main-2',
+    replaces: { drawId: 'draw-main', ticket: main.tickets[0], reason: 'winner ineligible: employee' },
+    exclusion: 'seal',
+    excluded: [...main.tickets, ...consolation.tickets],
+  });
+  return { builder: b, seqs };
+}
+
+async function verify(
+  entries: JournalEntry[],
+  options: DrawCheckOptions = {},
+  start = 0,
+): Promise<{ result: VerifyJournalResult; check: DrawCheck }> {
+  // A partial export starts after some sales: voids of those orders cannot be placed, and are skipped.
+  const check = createDrawCheck(
+    drawJournalAdapter(sampleSalesMapping({ skipUnknownOrders: start > 0 })),
+    options,
+  );
+  const startOption =
+    start === 0
+      ? {}
+      : { start: { frontier: frontierOf(entries.slice(0, start)), prevHash: entries[start - 1].hash } };
+  const result = await verifyJournal(entries.slice(start).map(exportLine), {
+    entryChecks: [check],
+    ...startOption,
+  });
+  return { result, check };
+}
+
+function tampered(
+  drafts: readonly EntryDraft[],
+  seq: number,
+  change: (payload: JsonObject) => void,
+): EntryDraft[] {
+  const copy = drafts.map((d) => ({ ...d, payload: JSON.parse(JSON.stringify(d.payload)) as JsonObject }));
+  change(copy[seq].payload);
+  return copy;
+}
+
+describe('createDrawCheck: recomputing every seal and draw of a journal', () => {
+  let built: Awaited<ReturnType<typeof buildRaffle>>;
+  beforeAll(async () => {
+    built = await buildRaffle();
+  });
+
+  it('passes an honest journal and recomputes everything in it', async () => {
+    const { result, check } = await verify(built.builder.entries(), {
+      checkpointVerifiers: [testKeys().verifier],
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(check.summary()).toEqual({
+      seals: 2,
+      sealsRecomputed: 2,
+      draws: 4,
+      drawsReplayed: 4,
+      redraws: 1,
+      uncertifiedDraws: 4,
+      notChecked: [],
+    });
+  });
+
+  it('passes without verifier keys, saying that checkpoint signatures were not checked', async () => {
+    const { result, check } = await verify(built.builder.entries());
+    expect(result.ok).toBe(true);
+    expect(check.summary().notChecked).toEqual([
+      `seal seal-eb (entry ${built.seqs.ebSeal}): checkpoint signature not checked (no verifier key given)`,
+      `seal seal-main (entry ${built.seqs.mainSeal}): checkpoint signature not checked (no verifier key given)`,
+    ]);
+  });
+
+  async function problemsAfter(drafts: EntryDraft[]): Promise<VerifyJournalResult> {
+    const { result } = await verify(built.builder.entries(drafts), {
+      checkpointVerifiers: [testKeys().verifier],
+    });
+    expect(result.ok).toBe(false);
+    for (const p of result.problems) expect(p.kind).toBe(DRAW_CHECK_KIND);
+    return result;
+  }
+
+  it('fails at the draw entry when its random bytes are changed', async () => {
+    const drafts = tampered(built.builder.drafts, built.seqs.mainDraw, (p) => {
+      const calls = (p as unknown as DrawResultPayload).rngCalls;
+      const last = calls[calls.length - 1];
+      last.bytes =
+        (parseInt(last.bytes.slice(0, 2), 16) ^ 0x01).toString(16).padStart(2, '0') + last.bytes.slice(2);
+    });
+    const result = await problemsAfter(drafts);
+    expect(result.firstBadSeq).toBe(built.seqs.mainDraw);
+    expect(result.problems[0].message).toMatch(
+      new RegExp(
+        `^entry ${built.seqs.mainDraw}: draw draw-main \\(prize main of raffle r1\\): (winner 1: journal says ticket \\d+|the journaled RNG calls do not replay)`,
+      ),
+    );
+  });
+
+  it('fails at the draw entry when its winner is changed', async () => {
+    const drafts = tampered(built.builder.drafts, built.seqs.ebDraw, (p) => {
+      (p as unknown as DrawResultPayload).tickets[0] += 1;
+    });
+    const result = await problemsAfter(drafts);
+    expect(result.firstBadSeq).toBe(built.seqs.ebDraw);
+    expect(result.problems[0].message).toContain(
+      'draw draw-eb (prize early-bird of raffle r1): winner 1: journal says ticket',
+    );
+  });
+
+  const extraSale = (first: number): EntryDraft => ({
+    ...built.builder.drafts[1],
+    payload: { orderId: 'ord_x', raffleId: 'r1', first, last: first + 4, priceMinor: 1000 },
+  });
+
+  it('fails at the seal when a sale is slipped in before it', async () => {
+    const drafts = [...built.builder.drafts];
+    // The main seal read the journal at tree size mainSeal - 2: insert a sale before that.
+    drafts.splice(built.seqs.mainSeal - 3, 0, extraSale(10_000));
+    const result = await problemsAfter(drafts);
+    const sealSeq = built.seqs.mainSeal + 1;
+    expect(result.firstBadSeq).toBe(sealSeq);
+    expect(result.problems[0].message).toContain('seal seal-main of raffle r1 does not match its sales');
+    expect(result.problems[0].message).toMatch(/count \d+ journaled, \d+ recomputed/);
+    expect(result.problems[0].message).toContain('journal root at tree size');
+  });
+
+  it('reports sales journaled after the cut-off of the seal that closed sales (DRAW-2)', async () => {
+    const drafts = [...built.builder.drafts];
+    // After the journal was read for the seal, but before the seal entry; and after the seal.
+    drafts.splice(built.seqs.mainSeal - 1, 0, extraSale(10_000));
+    drafts.splice(built.seqs.mainSeal + 2, 0, extraSale(20_000));
+    const result = await problemsAfter(drafts);
+    expect(result.problems.map((p) => p.seq)).toEqual([built.seqs.mainSeal + 1, built.seqs.mainSeal + 2]);
+    expect(result.problems[0].message).toContain(
+      'but 1 sale(s) were journaled after that and before the seal, and are in no draw set (DRAW-2): tickets 10000-10004',
+    );
+    expect(result.problems[1].message).toContain(
+      'sells tickets 20000-20004 of raffle r1 after seal seal-main',
+    );
+  });
+
+  it('fails at the seal when a void is removed before it', async () => {
+    const drafts = [...built.builder.drafts];
+    drafts.splice(built.seqs.mainVoid, 1);
+    const result = await problemsAfter(drafts);
+    expect(result.firstBadSeq).toBe(built.seqs.mainSeal - 1);
+    expect(result.problems[0].message).toContain('seal seal-main of raffle r1 does not match its sales');
+  });
+
+  it('replays the early-bird cut-off: a seal that took a later sale fails', async () => {
+    const drafts = tampered(built.builder.drafts, built.seqs.ebSeal, (p) => {
+      (p.cutoff as { treeSize: number }).treeSize += 1;
+    });
+    const result = await problemsAfter(drafts);
+    expect(result.firstBadSeq).toBe(built.seqs.ebSeal);
+    expect(result.problems[0].message).toMatch(/count \d+ journaled, \d+ recomputed/);
+  });
+
+  it('fails when the excluded tickets do not follow the exclusion rule', async () => {
+    const drafts = tampered(built.builder.drafts, built.seqs.consolation, (p) => {
+      (p as unknown as DrawResultPayload).exclusion = 'seal'; // would let the early-bird winner win again
+    });
+    const result = await problemsAfter(drafts);
+    expect(result.firstBadSeq).toBe(built.seqs.consolation);
+    expect(result.problems[0].message).toMatch(/excluded tickets are .*; exclusion 'seal' gives/);
+  });
+
+  it('refuses a second draw of the same prize, and a redraw of a ticket that is not a winner', async () => {
+    const b = (await buildRaffle()).builder;
+    const main = b.results.get('draw-main')!;
+    const seq = b.size;
+    await b.draw({
+      sealId: 'seal-main',
+      prizeId: 'main',
+      drawId: 'draw-main-again',
+      exclusion: 'none',
+      excluded: [main.tickets[0]],
+    });
+    await b.redraw({
+      sealId: 'seal-main',
+      prizeId: 'main',
+      drawId: 'draw-main-3',
+      replaces: { drawId: 'draw-main', ticket: 1, reason: 'x' },
+      excluded: [],
+    });
+    const { result } = await verify(b.entries());
+    expect(result.problems.map((p) => p.seq)).toEqual([seq, seq + 1]);
+    expect(result.problems[0].message).toContain('prize main was already drawn by draw draw-main');
+    expect(result.problems[1].message).toContain(
+      'replaces ticket 1, which is not a current winner of draw draw-main',
+    );
+  });
+
+  it('reports a void the sales mapping cannot place, at its entry', async () => {
+    const drafts = [...built.builder.drafts];
+    drafts.splice(2, 0, {
+      ...drafts[1],
+      type: 'ORDER_VOIDED',
+      payload: { orderId: 'ord_unknown', raffleId: 'r1' },
+    });
+    const { result } = await verify(built.builder.entries(drafts));
+    expect(result.problems[0]).toEqual({
+      seq: 2,
+      kind: DRAW_CHECK_KIND,
+      message: 'entry 2: void mapping: voids order ord_unknown, which was never sold',
+    });
+  });
+
+  it('on a partial export, recomputes nothing it cannot and says so', async () => {
+    const entries = built.builder.entries();
+    const { result, check } = await verify(entries, {}, 10);
+    expect(result.ok).toBe(true);
+    const summary = check.summary();
+    expect([summary.seals, summary.sealsRecomputed, summary.draws, summary.drawsReplayed]).toEqual([
+      2, 0, 4, 0,
+    ]);
+    expect(summary.notChecked.join('\n')).toContain(
+      'the journal read starts at entry 10, so its sales are incomplete',
+    );
+  });
+});

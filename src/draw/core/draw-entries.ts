@@ -1,0 +1,256 @@
+// The journal entries of the draw module (docs/draws.md section 5): their types, payload shapes,
+// strict readers (for the verifier) and draft builders (for the service). A payload is read exactly:
+// no member may be missing or extra, so every implementation reads the same record.
+
+import { isEntryTime, type JsonObject } from '../../ledger/core/index.js';
+import { DrawFormatError } from './draw-format-error.js';
+import {
+  readArray,
+  readBoolean,
+  readCount,
+  readHash,
+  readObject,
+  readString,
+  readTicket,
+} from './json-fields.js';
+import { readRngCalls, type RngCallRecord } from './rng-calls.js';
+import { readSetCommitment, type SetCommitment } from './set-commitment.js';
+
+export const DRAW_SEALED = 'DRAW_SEALED';
+export const DRAW_RESULT = 'DRAW_RESULT';
+export const DRAW_REDRAWN = 'DRAW_REDRAWN';
+
+/** Which earlier winners a draw leaves out of its pool (docs/draws.md section 4.3). */
+export type Exclusion = 'none' | 'seal' | 'raffle';
+export const EXCLUSIONS: readonly Exclusion[] = ['none', 'seal', 'raffle'];
+
+export interface DrawSealedPayload {
+  raffleId: string;
+  sealId: string;
+  /** The prizes drawn from this set (e.g. the main prize and the consolation prizes). */
+  prizeIds: string[];
+  algorithm: string;
+  /** Sales journaled at seq < treeSize are in; `time` is the cut-off instant of the rules. */
+  cutoff: { treeSize: number; time: string };
+  /**
+   * True for the seal made when the raffle's sales closed (the main draw): any sale of the raffle
+   * journaled at or after cutoff.treeSize is then a number left out of every draw (DRAW-2), and is
+   * reported. False for an early-bird seal, after which sales go on.
+   */
+  salesClosed: boolean;
+  /**
+   * The journal as the seal saw it: voids journaled at seq < treeSize are out; rootHash is the RFC
+   * 9162 root of the journal's first treeSize entries, and checkpoint the signed C2SP checkpoint of that
+   * size (or null if none was signed).
+   */
+  ledger: { treeSize: number; rootHash: string; checkpoint: string | null };
+  count: number;
+  rangeCount: number;
+  root: string;
+}
+
+export interface RngIdentity {
+  /** 'pkcs11', 'kms', 'os', ... */
+  provider: string;
+  /** True only for a certified hardware source. */
+  certified: boolean;
+  /** The source's identity, e.g. a PKCS#11 token URI. */
+  identity: string;
+}
+
+export interface DrawResultPayload {
+  raffleId: string;
+  prizeId: string;
+  sealId: string;
+  drawId: string;
+  algorithm: string;
+  /** The seal's commitment, repeated so that the record stands on its own. */
+  sealed: SetCommitment;
+  rng: RngIdentity;
+  rngCalls: RngCallRecord[];
+  k: number;
+  repeats: boolean;
+  exclusion: Exclusion;
+  /** Tickets left out of the pool, ascending. */
+  excluded: number[];
+  /** Pool positions drawn, in prize order. */
+  positions: number[];
+  /** Winning tickets, in prize order. */
+  tickets: number[];
+  drawnAt: string;
+}
+
+export interface DrawRedrawnPayload extends DrawResultPayload {
+  /** The winner this draw replaces: of draw `drawId`, ticket `ticket`, for `reason`. */
+  replaces: { drawId: string; ticket: number; reason: string };
+}
+
+/** A draw as the recomputation sees it: a first draw of a prize, or a redraw of one of its winners. */
+export type DrawRecord =
+  { kind: 'result'; payload: DrawResultPayload } | { kind: 'redraw'; payload: DrawRedrawnPayload };
+
+function readTime(value: unknown, field: string): string {
+  if (!isEntryTime(value)) throw new DrawFormatError(field, 'must be a UTC ISO-8601 time with milliseconds');
+  return value;
+}
+
+function readAscendingTickets(value: unknown, field: string): number[] {
+  const tickets = readArray(value, field, readTicket);
+  tickets.forEach((t, i) => {
+    if (i > 0 && t <= tickets[i - 1]) throw new DrawFormatError(field, 'must be strictly ascending');
+  });
+  return tickets;
+}
+
+export function readDrawSealed(payload: unknown): DrawSealedPayload {
+  const o = readObject(payload, 'payload', [
+    'raffleId',
+    'sealId',
+    'prizeIds',
+    'algorithm',
+    'cutoff',
+    'salesClosed',
+    'ledger',
+    'count',
+    'rangeCount',
+    'root',
+  ]);
+  const cutoff = readObject(o.cutoff, 'payload.cutoff', ['treeSize', 'time']);
+  const ledger = readObject(o.ledger, 'payload.ledger', ['treeSize', 'rootHash', 'checkpoint']);
+  const prizeIds = readArray(o.prizeIds, 'payload.prizeIds', (v, f) => readString(v, f));
+  if (prizeIds.length === 0 || new Set(prizeIds).size !== prizeIds.length) {
+    throw new DrawFormatError('payload.prizeIds', 'must list at least one prize, each once');
+  }
+  const commitment = readSetCommitment({ count: o.count, rangeCount: o.rangeCount, root: o.root }, 'payload');
+  const sealed: DrawSealedPayload = {
+    raffleId: readString(o.raffleId, 'payload.raffleId'),
+    sealId: readString(o.sealId, 'payload.sealId'),
+    prizeIds,
+    algorithm: readString(o.algorithm, 'payload.algorithm', 1024),
+    cutoff: {
+      treeSize: readCount(cutoff.treeSize, 'payload.cutoff.treeSize'),
+      time: readTime(cutoff.time, 'payload.cutoff.time'),
+    },
+    salesClosed: readBoolean(o.salesClosed, 'payload.salesClosed'),
+    ledger: {
+      treeSize: readCount(ledger.treeSize, 'payload.ledger.treeSize'),
+      rootHash: readHash(ledger.rootHash, 'payload.ledger.rootHash'),
+      checkpoint:
+        ledger.checkpoint === null ? null : readString(ledger.checkpoint, 'payload.ledger.checkpoint', 65536),
+    },
+    ...commitment,
+  };
+  if (sealed.cutoff.treeSize > sealed.ledger.treeSize) {
+    throw new DrawFormatError('payload.cutoff.treeSize', 'must not exceed payload.ledger.treeSize');
+  }
+  return sealed;
+}
+
+const RESULT_FIELDS = [
+  'raffleId',
+  'prizeId',
+  'sealId',
+  'drawId',
+  'algorithm',
+  'sealed',
+  'rng',
+  'rngCalls',
+  'k',
+  'repeats',
+  'exclusion',
+  'excluded',
+  'positions',
+  'tickets',
+  'drawnAt',
+] as const;
+
+function readResultFields(o: Record<string, unknown>): DrawResultPayload {
+  const rng = readObject(o.rng, 'payload.rng', ['provider', 'certified', 'identity']);
+  if (typeof o.exclusion !== 'string' || !EXCLUSIONS.includes(o.exclusion as Exclusion)) {
+    throw new DrawFormatError('payload.exclusion', `must be one of ${EXCLUSIONS.join(', ')}`);
+  }
+  const result: DrawResultPayload = {
+    raffleId: readString(o.raffleId, 'payload.raffleId'),
+    prizeId: readString(o.prizeId, 'payload.prizeId'),
+    sealId: readString(o.sealId, 'payload.sealId'),
+    drawId: readString(o.drawId, 'payload.drawId'),
+    algorithm: readString(o.algorithm, 'payload.algorithm', 1024),
+    sealed: readSetCommitment(o.sealed, 'payload.sealed'),
+    rng: {
+      provider: readString(rng.provider, 'payload.rng.provider'),
+      certified: readBoolean(rng.certified, 'payload.rng.certified'),
+      identity: readString(rng.identity, 'payload.rng.identity', 1024),
+    },
+    rngCalls: readRngCalls(o.rngCalls, 'payload.rngCalls'),
+    k: readCount(o.k, 'payload.k'),
+    repeats: readBoolean(o.repeats, 'payload.repeats'),
+    exclusion: o.exclusion as Exclusion,
+    excluded: readAscendingTickets(o.excluded, 'payload.excluded'),
+    positions: readArray(o.positions, 'payload.positions', readCount),
+    tickets: readArray(o.tickets, 'payload.tickets', readTicket),
+    drawnAt: readTime(o.drawnAt, 'payload.drawnAt'),
+  };
+  if (result.positions.length !== result.k || result.tickets.length !== result.k) {
+    throw new DrawFormatError('payload', `k is ${result.k}: positions and tickets must list k winners each`);
+  }
+  return result;
+}
+
+export function readDrawResult(payload: unknown): DrawResultPayload {
+  return readResultFields(readObject(payload, 'payload', RESULT_FIELDS));
+}
+
+export function readDrawRedrawn(payload: unknown): DrawRedrawnPayload {
+  const o = readObject(payload, 'payload', [...RESULT_FIELDS, 'replaces']);
+  const result = readResultFields(o);
+  const replaces = readObject(o.replaces, 'payload.replaces', ['drawId', 'ticket', 'reason']);
+  if (result.k !== 1) throw new DrawFormatError('payload.k', 'a redraw replaces one winner: k must be 1');
+  return {
+    ...result,
+    replaces: {
+      drawId: readString(replaces.drawId, 'payload.replaces.drawId'),
+      ticket: readTicket(replaces.ticket, 'payload.replaces.ticket'),
+      reason: readString(replaces.reason, 'payload.replaces.reason', 1024),
+    },
+  };
+}
+
+/** What the service hands the ledger (LedgerDraft): type, subject and payload. */
+export interface DrawEntryDraft {
+  type: string;
+  subject: string;
+  payload: JsonObject;
+}
+
+/** The journal subject of a raffle's entries, as the raffle module writes it. */
+export function raffleEntrySubject(raffleId: string): string {
+  return `raffle/${raffleId}`;
+}
+
+/** A DRAW_SEALED draft; the payload is read back first, so the service cannot journal a malformed one. */
+export function drawSealedDraft(payload: DrawSealedPayload): DrawEntryDraft {
+  readDrawSealed(payload);
+  return {
+    type: DRAW_SEALED,
+    subject: raffleEntrySubject(payload.raffleId),
+    payload: { ...payload } as unknown as JsonObject,
+  };
+}
+
+export function drawResultDraft(payload: DrawResultPayload): DrawEntryDraft {
+  readDrawResult(payload);
+  return {
+    type: DRAW_RESULT,
+    subject: raffleEntrySubject(payload.raffleId),
+    payload: { ...payload } as unknown as JsonObject,
+  };
+}
+
+export function drawRedrawnDraft(payload: DrawRedrawnPayload): DrawEntryDraft {
+  readDrawRedrawn(payload);
+  return {
+    type: DRAW_REDRAWN,
+    subject: raffleEntrySubject(payload.raffleId),
+    payload: { ...payload } as unknown as JsonObject,
+  };
+}

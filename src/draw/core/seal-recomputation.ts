@@ -1,0 +1,72 @@
+// Recomputing a DRAW_SEALED entry from the journal before it: the set is every number sold by an
+// entry at seq < cutoff.treeSize and not voided by an entry at seq < ledger.treeSize (docs/draws.md
+// section 5.1). All voids are checked against all sales up to ledger.treeSize, so a void of a number
+// never sold is reported even when it concerns a sale after an early-bird cut-off.
+
+import { normaliseTickets } from './normalise-tickets.js';
+import type { DrawSealedPayload } from './draw-entries.js';
+import type { RaffleState } from './draw-check-state.js';
+import type { SealedRanges } from './sealed-ranges.js';
+import { sealSet } from './sealed-set.js';
+import { describeRange } from './ticket-range.js';
+import { type IndexedRange, TicketRangeError } from './ticket-range-error.js';
+
+export interface SealRecomputation {
+  /** The recomputed set; undefined when the sales and voids themselves are inconsistent. */
+  ranges: SealedRanges | undefined;
+  /** True when the recomputed set has the journaled count, range count and root. */
+  matches: boolean;
+  problems: string[];
+}
+
+function located(r: IndexedRange, verb: string): string {
+  return `${describeRange(r.range.first, r.range.last)} ${verb} at entry ${r.tag}`;
+}
+
+/** A TicketRangeError in the words of the journal: which entries sold or voided what. */
+function journalMessage(error: TicketRangeError): string {
+  switch (error.problem) {
+    case 'overlapping-sales':
+      return `${located(error.at, 'sold')} overlaps ${located(error.other!, 'sold')}: ticket ${error.at.range.first} sold twice`;
+    case 'overlapping-voids':
+      return `${located(error.at, 'voided')} overlaps ${located(error.other!, 'voided')}: ticket ${error.at.range.first} voided twice`;
+    case 'void-not-sold':
+      return `${located(error.at, 'voided')}, but not all of them were sold before entry ${error.at.tag}: ${error.message}`;
+    default:
+      return error.message;
+  }
+}
+
+export function recomputeSeal(raffle: RaffleState, seal: DrawSealedPayload): SealRecomputation {
+  const voided = raffle.voided.filterTagBelow(seal.ledger.treeSize);
+  try {
+    const earlyBird = seal.cutoff.treeSize < seal.ledger.treeSize;
+    if (earlyBird) normaliseTickets({ sold: raffle.sold.filterTagBelow(seal.ledger.treeSize), voided });
+    const ranges = normaliseTickets({
+      sold: raffle.sold.filterTagBelow(seal.cutoff.treeSize),
+      voided,
+      voidsOutsideSold: earlyBird ? 'ignore' : 'reject',
+    });
+    const set = sealSet(ranges);
+    const problems: string[] = [];
+    const differences = (['count', 'rangeCount', 'root'] as const)
+      .filter((key) => set[key] !== seal[key])
+      .map((key) => `${key} ${seal[key]} journaled, ${set[key]} recomputed`);
+    if (differences.length > 0) {
+      problems.push(
+        `seal ${seal.sealId} of raffle ${seal.raffleId} does not match its sales (entries before ${seal.cutoff.treeSize}) ` +
+          `and voids (entries before ${seal.ledger.treeSize}): ${differences.join(', ')}`,
+      );
+    }
+    return { ranges, matches: problems.length === 0, problems };
+  } catch (error) {
+    if (!(error instanceof TicketRangeError)) throw error;
+    return {
+      ranges: undefined,
+      matches: false,
+      problems: [
+        `seal ${seal.sealId} of raffle ${seal.raffleId} cannot be recomputed: ${journalMessage(error)}`,
+      ],
+    };
+  }
+}
