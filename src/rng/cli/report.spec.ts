@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSoftHsm } from '../../../test/support/softhsm.js';
 import { bufferSource } from '../core/random-bytes.js';
 import { main, resolveSource, runReport } from './report.js';
 
@@ -129,13 +130,31 @@ describe('rng:report', () => {
     expect(source.remaining()).toBe(data.length - 8192 - result.report.chiSquare[0].bytesConsumed);
   });
 
-  it('resolves the os provider and explains the others', async () => {
-    const os = resolveSource('os');
+  it('resolves the os provider, and pkcs11 and kms from the service variables', async () => {
+    const os = await resolveSource('os', {});
     expect((await os.source(16)).length).toBe(16);
-    expect(os.details).toMatchObject({ provider: 'os', certified: false });
-    expect(() => resolveSource('pkcs11')).toThrow(/provider pkcs11 is wired by the rng module/);
-    expect(() => resolveSource('kms')).toThrow(/provider kms is wired by the rng module/);
-    expect(() => resolveSource('dice')).toThrow(/unknown provider/);
+    expect(os.details).toMatchObject({ provider: 'os', certified: false, startUp: { passed: true } });
+    await os.close();
+    await expect(resolveSource('pkcs11', {})).rejects.toMatchObject({ variable: 'PKCS11_MODULE' });
+    await expect(resolveSource('kms', {})).rejects.toMatchObject({ variable: 'RNG_KMS_REGION' });
+    await expect(resolveSource('dice', {})).rejects.toThrow(/unknown provider/);
+
+    const hsm = await createSoftHsm({ tokenLabel: 'fairdraw-report' });
+    try {
+      const pkcs11 = await resolveSource('pkcs11', {
+        PKCS11_MODULE: hsm.modulePath,
+        PKCS11_TOKEN_LABEL: hsm.tokenLabel,
+        PKCS11_PIN: hsm.pin,
+      });
+      expect((await pkcs11.source(4096)).length).toBe(4096);
+      expect(pkcs11.details).toMatchObject({ provider: 'pkcs11', certified: true });
+      expect(pkcs11.label).toMatch(
+        /^pkcs11 \(pkcs11:token=fairdraw-report;.*serial=.*, certified, health-monitored\)$/,
+      );
+      await pkcs11.close();
+    } finally {
+      await hsm.cleanup();
+    }
   });
 
   it('runs the os provider from the command line', async () => {

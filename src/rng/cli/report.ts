@@ -3,12 +3,14 @@
  * chi-square test of scaled outputs, writes report.json and report.md.
  *
  *   npm run rng:report -- --provider os --bits 10000000 [--out dir]
+ *   npm run rng:report -- --provider pkcs11 --bits 10000000        (PKCS11_MODULE, _TOKEN_LABEL, _PIN set)
  *   npm run rng:report -- --input capture.bin [--bits N] [--out dir]
  *   npm run rng:report -- --input digits.txt --ascii
  *
- * Plain Node, no NestJS: the RNG module calls runReport() with its certified providers.
+ * Plain Node, no NestJS. `--provider` reads the service's own RNG variables (RNG_PROVIDER is
+ * overridden by the flag) and draws through the same health-monitored engine as the draws.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +22,7 @@ import { buildRngReport, type RngReport } from '../stats/report.js';
 import { renderReportMarkdown } from '../stats/report-markdown.js';
 import { scaledChiSquare, type ScaledChiSquareResult } from '../stats/scaled-chi-square.js';
 import type { SuiteParameters } from '../stats/suite-parameters.js';
+import { rngSettingsFromEnvironment, startRngEngine } from '../rng-from-environment.js';
 
 /** Ranges used by draws, small to large (RNG-4), with non-powers of two and a prime. */
 export const DEFAULT_CHI_SQUARE_RANGES = [2, 6, 10, 37, 1000, 12345, 1_000_003, 2 ** 53 - 1];
@@ -32,25 +35,33 @@ export interface ResolvedSource {
   source: RandomBytes;
   label: string;
   details: Record<string, unknown>;
+  /** Closes the provider (logs out of the token, ends the KMS client). */
+  close(): Promise<void>;
 }
 
-/** The CLI's provider table; the RNG module adds pkcs11 and kms by calling runReport itself. */
-export function resolveSource(name: string): ResolvedSource {
-  switch (name) {
-    case 'os':
-      return {
-        source: async (n) => randomBytes(n),
-        label: 'os (node:crypto randomBytes, NOT certified)',
-        details: { provider: 'os', identity: 'os:node-crypto', certified: false },
-      };
-    case 'pkcs11':
-    case 'kms':
-      throw new Error(
-        `provider ${name} is wired by the rng module: call runReport({ source, bits, out, sourceLabel }) with its RandomBytes`,
-      );
-    default:
-      throw new Error(`unknown provider ${JSON.stringify(name)}: expected os, pkcs11 or kms`);
-  }
+/**
+ * The CLI's providers: `name` overrides RNG_PROVIDER, every other setting comes from the same
+ * variables the service reads (PKCS11_*, RNG_KMS_*, ...). The bytes come through the engine the
+ * draws use: start-up test first, then the SP 800-90B continuous tests on every block.
+ */
+export async function resolveSource(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedSource> {
+  const engine = await startRngEngine(rngSettingsFromEnvironment(env, name));
+  const { provider, certified, identity } = engine.info;
+  return {
+    source: (n) => engine.read(n),
+    label: `${provider} (${identity}, ${certified ? 'certified' : 'NOT certified'}, health-monitored)`,
+    details: {
+      provider,
+      identity,
+      certified,
+      healthTests: 'SP 800-90B repetition count and adaptive proportion tests on every block',
+      startUp: engine.startUpRecord,
+    },
+    close: () => engine.close(),
+  };
 }
 
 export interface RunReportOptions {
@@ -184,8 +195,8 @@ async function readAll(source: RandomBytes, count: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const USAGE = `usage: rng:report -- (--provider os | --input FILE [--ascii]) [options]
-  --provider NAME        os (pkcs11 and kms are run by the rng module)
+const USAGE = `usage: rng:report -- (--provider NAME | --input FILE [--ascii]) [options]
+  --provider NAME        pkcs11, kms or os, configured by the service's variables (PKCS11_*, RNG_KMS_*)
   --input FILE           raw bytes (bits MSB first), or '0'/'1' digits with --ascii
   --bits N               bits to test (provider default ${DEFAULT_BITS}; file default: all)
   --out DIR              output directory (default ./reports/rng-<timestamp>)
@@ -240,14 +251,19 @@ export async function main(argv: string[], log: (line: string) => void = console
         bits: optionalInteger(values.bits, '--bits'),
       });
     } else {
-      const resolved = resolveSource(values.provider!);
-      result = await runReport({
-        ...common,
-        source: resolved.source,
-        bits: optionalInteger(values.bits, '--bits') ?? DEFAULT_BITS,
-        sourceLabel: resolved.label,
-        sourceDetails: resolved.details,
-      });
+      const bits = optionalInteger(values.bits, '--bits') ?? DEFAULT_BITS;
+      const resolved = await resolveSource(values.provider!);
+      try {
+        result = await runReport({
+          ...common,
+          source: resolved.source,
+          bits,
+          sourceLabel: resolved.label,
+          sourceDetails: resolved.details,
+        });
+      } finally {
+        await resolved.close();
+      }
     }
   } catch (error) {
     log(`rng:report: ${error instanceof Error ? error.message : String(error)}`);
