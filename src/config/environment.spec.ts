@@ -1,4 +1,4 @@
-import { ConfigError, loadEnvironment } from './environment.js';
+import { ConfigError, isKmsStandIn, loadDatabaseEnvironment, loadEnvironment } from './environment.js';
 
 function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -45,6 +45,19 @@ describe('loadEnvironment', () => {
     expect(url.pathname).toBe('/fairdraw');
   });
 
+  it('lets the migration task run in production with only the database settings', () => {
+    const env = loadDatabaseEnvironment({
+      NODE_ENV: 'production',
+      DATABASE_HOST: 'db.internal',
+      DATABASE_NAME: 'fairdraw',
+      DATABASE_USER: 'fairdraw_owner',
+    });
+    expect(env.DATABASE_URL).toBe('postgres://fairdraw_owner@db.internal:5432/fairdraw');
+    expect(() => loadEnvironment({ NODE_ENV: 'production', DATABASE_URL: env.DATABASE_URL })).toThrow(
+      ConfigError,
+    );
+  });
+
   it.each([
     [{ DATABASE_HOST: 'db', DATABASE_USER: 'u' }, 'DATABASE_NAME'],
     [{ DATABASE_MIGRATE: 'no' }, 'DATABASE_MIGRATE'],
@@ -60,5 +73,90 @@ describe('loadEnvironment', () => {
     const error = configErrorOf(env);
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}`)).toBe(true);
+  });
+});
+
+describe('loadEnvironment: the RNG settings', () => {
+  const pkcs11 = {
+    RNG_PROVIDER: 'pkcs11',
+    PKCS11_MODULE: '/opt/cloudhsm/lib/libcloudhsm_pkcs11.so',
+    PKCS11_TOKEN_LABEL: 'hsm1',
+    PKCS11_PIN: 'fairdraw_cu:secret-pin',
+  };
+  const production = {
+    NODE_ENV: 'production',
+    AUTH_JWKS_URL: 'https://cognito-idp.ca-central-1.amazonaws.com/pool/.well-known/jwks.json',
+    AUTH_ISSUER: 'https://cognito-idp.ca-central-1.amazonaws.com/pool',
+    AUTH_AUDIENCE: 'client',
+    LEDGER_SIGNING_KEY: 'PRIVATE+KEY+fairdraw.example/ledger+0a1b2c3d+AAAA',
+  };
+
+  it('defaults to the os provider outside production, with the documented defaults', () => {
+    const env = loadEnvironment({});
+    expect(env).toMatchObject({
+      RNG_PROVIDER: 'os',
+      PKCS11_POOL_SIZE: 2,
+      RNG_TIMEOUT_MS: 5_000,
+      RNG_ALLOW_UNCERTIFIED: false,
+    });
+  });
+
+  it('accepts a pkcs11 configuration by label or by slot, and kms with AWS_REGION', () => {
+    expect(loadEnvironment(pkcs11)).toMatchObject({ RNG_PROVIDER: 'pkcs11', PKCS11_TOKEN_LABEL: 'hsm1' });
+    const { PKCS11_TOKEN_LABEL: _label, ...bySlot } = pkcs11;
+    expect(loadEnvironment({ ...bySlot, PKCS11_SLOT: '3' }).PKCS11_SLOT).toBe(3);
+    expect(
+      loadEnvironment({ RNG_PROVIDER: 'kms', AWS_REGION: 'ca-central-1' }).RNG_KMS_REGION,
+    ).toBeUndefined();
+    expect(
+      loadEnvironment({ ...production, RNG_PROVIDER: 'kms', RNG_KMS_REGION: 'ca-central-1' }).RNG_PROVIDER,
+    ).toBe('kms');
+    expect(loadEnvironment({ ...production, ...pkcs11 }).NODE_ENV).toBe('production');
+  });
+
+  it.each([
+    [{ RNG_PROVIDER: 'dice' }, 'RNG_PROVIDER'],
+    [{ ...pkcs11, PKCS11_MODULE: '' }, 'PKCS11_MODULE'],
+    [{ ...pkcs11, PKCS11_MODULE: 'relative/lib.so' }, 'PKCS11_MODULE'],
+    [{ ...pkcs11, PKCS11_TOKEN_LABEL: undefined }, 'PKCS11_TOKEN_LABEL'],
+    [{ ...pkcs11, PKCS11_PIN: undefined }, 'PKCS11_PIN'],
+    [{ ...pkcs11, PKCS11_SLOT: '-1' }, 'PKCS11_SLOT'],
+    [{ ...pkcs11, PKCS11_POOL_SIZE: '0' }, 'PKCS11_POOL_SIZE'],
+    [{ RNG_PROVIDER: 'kms' }, 'RNG_KMS_REGION'],
+    [{ RNG_PROVIDER: 'kms', RNG_KMS_REGION: 'Canada' }, 'RNG_KMS_REGION'],
+    [{ RNG_KMS_CUSTOM_KEY_STORE_ID: 'store-1' }, 'RNG_KMS_CUSTOM_KEY_STORE_ID'],
+    [{ RNG_TIMEOUT_MS: '5' }, 'RNG_TIMEOUT_MS'],
+    [{ RNG_ALLOW_UNCERTIFIED: 'yes' }, 'RNG_ALLOW_UNCERTIFIED'],
+    [{ ...production }, 'RNG_PROVIDER'],
+    [
+      {
+        ...production,
+        RNG_PROVIDER: 'kms',
+        AWS_REGION: 'us-east-1',
+        RNG_KMS_ENDPOINT: 'http://127.0.0.1:5000',
+      },
+      'RNG_PROVIDER',
+    ],
+  ])('refuses %j naming %s', (env, variable) => {
+    const error = configErrorOf(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}`)).toBe(true);
+    expect(error.message).not.toContain('secret-pin');
+  });
+
+  it('says why production refuses an uncertified source, and accepts it only when told explicitly', () => {
+    expect(configErrorOf(production).message).toMatch(
+      /RNG_PROVIDER=os is not a certified RNG .* set RNG_ALLOW_UNCERTIFIED=true/,
+    );
+    const allowed = loadEnvironment({ ...production, RNG_ALLOW_UNCERTIFIED: 'true' });
+    expect(allowed).toMatchObject({ RNG_PROVIDER: 'os', RNG_ALLOW_UNCERTIFIED: true });
+  });
+
+  it('treats only amazonaws.com endpoints as AWS KMS itself', () => {
+    expect(isKmsStandIn(undefined)).toBe(false);
+    expect(isKmsStandIn('https://kms.ca-central-1.amazonaws.com')).toBe(false);
+    expect(isKmsStandIn('https://vpce-0abc-xyz.kms.ca-central-1.vpce.amazonaws.com')).toBe(false);
+    expect(isKmsStandIn('http://127.0.0.1:5000')).toBe(true);
+    expect(isKmsStandIn('https://amazonaws.com.example.net')).toBe(true);
   });
 });

@@ -333,6 +333,28 @@ export class AppConfig {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsIn([true, false], { message: 'RNG_ALLOW_UNCERTIFIED must be true or false' })
   RNG_ALLOW_UNCERTIFIED: boolean = false;
+
+  // --- audit --------------------------------------------------------------------------------
+
+  /** SHA-256 (64 hex) of the certified build, from the lab's letter; a running digest that differs stops draws. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value))
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'CERTIFIED_CODE_DIGEST must be a SHA-256 digest of 64 hex digits' })
+  CERTIFIED_CODE_DIGEST?: string;
+
+  /** How often the running code is hashed and compared with CERTIFIED_CODE_DIGEST; 0: at start, on demand and before draws only. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  INTEGRITY_SOFTWARE_INTERVAL_SECONDS: number = 3_600;
+
+  /** How often the whole journal is re-verified (one replica at a time); 0: only on demand. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(604_800)
+  INTEGRITY_JOURNAL_INTERVAL_SECONDS: number = 900;
 }
 
 export class ConfigError extends Error {
@@ -377,17 +399,7 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig
       'AUTH_JWKS_URL is required when NODE_ENV=production (the local development signing key is refused)',
     );
   }
-  if (parsed.DATABASE_URL === undefined && parsed.DATABASE_HOST !== undefined) {
-    for (const name of ['DATABASE_NAME', 'DATABASE_USER'] as const) {
-      if (parsed[name] === undefined)
-        throw new ConfigError(name, `${name} is required when DATABASE_HOST is set`);
-    }
-    const url = new URL(`postgres://${parsed.DATABASE_HOST}:${parsed.DATABASE_PORT}`);
-    url.username = parsed.DATABASE_USER!;
-    if (parsed.DATABASE_PASSWORD !== undefined) url.password = parsed.DATABASE_PASSWORD;
-    url.pathname = `/${encodeURIComponent(parsed.DATABASE_NAME!)}`;
-    parsed.DATABASE_URL = url.toString();
-  }
+  withDatabaseUrl(parsed);
   if (parsed.NODE_ENV === 'production' && parsed.LEDGER_SIGNING_KEY === undefined) {
     throw new ConfigError('LEDGER_SIGNING_KEY', 'LEDGER_SIGNING_KEY is required when NODE_ENV=production');
   }
@@ -435,6 +447,29 @@ export function checkRngEnvironment(config: AppConfig): void {
         '(use pkcs11 or kms, or set RNG_ALLOW_UNCERTIFIED=true to accept it explicitly)',
     );
   }
+}
+
+/**
+ * Only what the database needs, for the migration task: it runs as the schema owner with none
+ * of the service's other settings.
+ */
+export function loadDatabaseEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return withDatabaseUrl(validateEnvironment(AppConfig, env));
+}
+
+/** Builds DATABASE_URL from its parts when only the parts are given (as ECS injects a secret). */
+function withDatabaseUrl(parsed: AppConfig): AppConfig {
+  if (parsed.DATABASE_URL === undefined && parsed.DATABASE_HOST !== undefined) {
+    for (const name of ['DATABASE_NAME', 'DATABASE_USER'] as const) {
+      if (parsed[name] === undefined) throw new ConfigError(name, `${name} is required when DATABASE_HOST is set`);
+    }
+    const url = new URL(`postgres://${parsed.DATABASE_HOST}:${parsed.DATABASE_PORT}`);
+    url.username = parsed.DATABASE_USER!;
+    if (parsed.DATABASE_PASSWORD !== undefined) url.password = parsed.DATABASE_PASSWORD;
+    url.pathname = `/${encodeURIComponent(parsed.DATABASE_NAME!)}`;
+    parsed.DATABASE_URL = url.toString();
+  }
+  return parsed;
 }
 
 function declaredVariables(settings: new () => object): Set<string> {

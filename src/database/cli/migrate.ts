@@ -1,4 +1,4 @@
-import { ConfigError, loadEnvironment } from '../../config/environment.js';
+import { ConfigError, loadDatabaseEnvironment } from '../../config/environment.js';
 import { DatabaseService } from '../database.service.js';
 
 /**
@@ -6,7 +6,7 @@ import { DatabaseService } from '../database.service.js';
  * least-privilege role with DATABASE_MIGRATE=false.
  */
 async function main(): Promise<void> {
-  const config = loadEnvironment();
+  const config = loadDatabaseEnvironment();
   const database = await DatabaseService.connect(config);
   try {
     const applied = await database.migrate();
