@@ -11,6 +11,8 @@ import { adminQuery } from './support/postgres.js';
  * the real PostgreSQL, and show that verification still finds each change and names the entry.
  */
 const ENTRIES = 40;
+/** Entries in the journal after the drill's 40 (the service journals its own start first). */
+let journalSize: number;
 
 async function journalWith40AnchoredEntries(): Promise<TestApp> {
   const t = await startTestApp({ engine: 'postgres', env: { ANCHOR_INTERVAL_SECONDS: '0' } });
@@ -25,8 +27,10 @@ async function journalWith40AnchoredEntries(): Promise<TestApp> {
       })),
     ),
   );
-  await ledger.integrated(queued);
-  expect((await t.app.get(LedgerAnchoring).anchorNow())?.treeSize).toBe(ENTRIES);
+  const [last] = (await ledger.integrated(queued)).slice(-1);
+  journalSize = last.seq + 1;
+  expect(await ledger.treeSize()).toBe(journalSize);
+  expect((await t.app.get(LedgerAnchoring).anchorNow())?.treeSize).toBe(journalSize);
   return t;
 }
 
@@ -126,10 +130,10 @@ describe('tampering with the journal as a PostgreSQL superuser', () => {
     await asAttacker(
       t,
       `insert into ledger_entry (seq, type, subject, payload, recorded_at, prev_hash, hash)
-       select 40, 'TICKETS_SOLD', 'raffle-7', '{"amountMinor":2000,"first":1,"last":1,"order":99}', now(),
-              hash, sha256('forged'::bytea) from ledger_entry where seq = 39`,
+       select ${journalSize}, 'TICKETS_SOLD', 'raffle-7', '{"amountMinor":2000,"first":1,"last":1,"order":99}', now(),
+              hash, sha256('forged'::bytea) from ledger_entry where seq = ${journalSize - 1}`,
     );
-    await expectDetectedAt(40, /hash-mismatch|state-mismatch/);
+    await expectDetectedAt(journalSize, /hash-mismatch|state-mismatch/);
   });
 
   it('catches a truncated tail with the anchored checkpoint, even when the state row is rewritten', async () => {
@@ -141,7 +145,7 @@ describe('tampering with the journal as a PostgreSQL superuser', () => {
     );
     const report = await t.app.get(LedgerIntegrity).verify();
     expect(report.ok).toBe(false);
-    expect(report.checkpoints[0]).toMatchObject({ status: 'beyond-export', treeSize: 40 });
+    expect(report.checkpoints[0]).toMatchObject({ status: 'beyond-export', treeSize: journalSize });
     expect(report.problems.map((p) => p.kind)).toContain('truncated');
   });
 

@@ -599,7 +599,7 @@ describe('alarms', () => {
   it('counts the service log events of RNG health failures, integrity failures and anchored checkpoints', () => {
     for (const pattern of [
       '{ $.event = "rng_health_failure" }',
-      '{ $.event = "integrity_check_failed" }',
+      '{ ($.event = "integrity_check_failed") || ($.event = "software_integrity_failed") }',
       '{ ($.event = "checkpoint_anchored") || ($.event = "checkpoint_anchor_current") }',
     ]) {
       service.hasResourceProperties('AWS::Logs::MetricFilter', {

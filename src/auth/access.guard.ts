@@ -27,19 +27,24 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (declaration?.public) return true;
     if (!declaration) {
       // Unreachable once the start-up check has passed; refuse rather than guess.
-      this.deny(request, 403, 'route has no access declaration');
+      await this.deny(request, 403, 'route has no access declaration');
       throw new ForbiddenException('route has no access declaration');
     }
     try {
       await super.canActivate(context);
     } catch (error) {
-      this.deny(request, 401, error instanceof Error ? error.message : 'unauthenticated');
+      await this.deny(request, 401, error instanceof Error ? error.message : 'unauthenticated');
       throw error;
     }
     const principal = request.user;
+    if (principal) {
+      // The token is valid: that is a sign-in, even when the role is refused next.
+      const recording = this.events.accessGranted({ ...principal, ...this.describe(request) });
+      if (recording) await recording;
+    }
     if (!principal || !principal.roles.some((role) => declaration.roles.includes(role))) {
       const reason = `requires one of: ${declaration.roles.join(', ')}`;
-      this.deny(request, 403, reason, principal);
+      await this.deny(request, 403, reason, principal);
       throw new ForbiddenException(`Forbidden: this route ${reason}`);
     }
     return true;
@@ -56,18 +61,24 @@ export class AccessGuard extends AuthGuard('jwt') {
     status: 401 | 403,
     reason: string,
     principal?: Principal,
-  ): void {
-    this.events.accessDenied({
+  ): Promise<void> {
+    return this.events.accessDenied({
       status,
       reason,
-      method: request.method,
-      route: request.routeOptions?.url ?? request.url,
       sub: principal?.sub,
       roles: principal?.roles,
+      ...this.describe(request),
+    });
+  }
+
+  private describe(request: AuthenticatedRequest) {
+    return {
+      method: request.method,
+      route: request.routeOptions?.url ?? request.url,
       sourceIp: request.ip,
       requestId: String(request.id),
       at: new Date().toISOString(),
-    });
+    };
   }
 }
 

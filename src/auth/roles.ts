@@ -10,4 +10,14 @@ export interface Principal {
   sub: string;
   roles: Role[];
   issuer: string;
+  /** The token itself, so its first use can be journaled once (SIGNED_IN). */
+  token?: TokenUse;
+}
+
+export interface TokenUse {
+  /** `jti`, else `sub@iat`, else `sub@exp`: what tells one token of this issuer from another. */
+  id: string;
+  /** UTC ISO-8601 from `iat` and `exp`, when the token has them. */
+  issuedAt?: string;
+  expiresAt?: string;
 }

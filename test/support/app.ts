@@ -76,7 +76,14 @@ export function bearer(token: string): { authorization: string } {
  * creating a PGlite database costs seconds, copying one a few milliseconds.
  */
 async function migratedPgliteTemplate(): Promise<string> {
-  const key = createHash('sha256').update(Object.entries(MIGRATIONS).map(([name, m]) => name + m.up.toString()).join('\n')).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(
+      Object.entries(MIGRATIONS)
+        .map(([name, m]) => name + m.up.toString())
+        .join('\n'),
+    )
+    .digest('hex')
+    .slice(0, 16);
   const template = join(tmpdir(), `fairdraw-pglite-template-${key}`);
   if (existsSync(template)) return template;
   const building = mkdtempSync(join(tmpdir(), 'fairdraw-pglite-building-'));

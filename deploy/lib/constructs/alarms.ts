@@ -13,11 +13,12 @@ export const METRIC_NAMESPACE = 'Fairdraw';
 /** The `event` values of the service's structured logs that the alarms count. */
 export const LOG_EVENTS = {
   rngHealthFailure: ['rng_health_failure'],
-  integrityCheckFailed: ['integrity_check_failed'],
+  /** The journal failed re-verification, or the running code does not match the certified digest. */
+  integrityCheckFailed: ['integrity_check_failed', 'software_integrity_failed'],
   /**
-   * Anchoring is alive: a new checkpoint was anchored, or (proposed event, not yet logged by
-   * the service) the latest checkpoint was already anchored because nothing was added. Without
-   * the second, a raffle with no sales for `anchorLagMinutes` raises the lag alarm.
+   * Anchoring is alive: a new checkpoint was anchored, or the latest checkpoint was already
+   * anchored because nothing was added. Without the second, a raffle with no sales for
+   * `anchorLagMinutes` would raise the lag alarm.
    */
   anchoringAlive: ['checkpoint_anchored', 'checkpoint_anchor_current'],
 } as const;
