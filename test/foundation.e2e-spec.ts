@@ -1,11 +1,14 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import type {
-  OpenAPIObject,
-  OperationObject,
-} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface.js';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { SecurityEvents } from '../src/auth/security-events.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
+
+type OperationObject = { responses: Record<string, unknown>; security?: unknown };
+type OpenAPIObject = {
+  openapi: string;
+  paths: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', OperationObject>>>;
+  components?: { securitySchemes?: Record<string, unknown> };
+};
 import { createCognitoIssuer, type TestIssuer } from './support/cognito.js';
 import { startMoto, type MotoServer } from './support/moto.js';
 import { adminQuery } from './support/postgres.js';

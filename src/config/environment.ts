@@ -461,7 +461,8 @@ export function loadDatabaseEnvironment(env: NodeJS.ProcessEnv = process.env): A
 function withDatabaseUrl(parsed: AppConfig): AppConfig {
   if (parsed.DATABASE_URL === undefined && parsed.DATABASE_HOST !== undefined) {
     for (const name of ['DATABASE_NAME', 'DATABASE_USER'] as const) {
-      if (parsed[name] === undefined) throw new ConfigError(name, `${name} is required when DATABASE_HOST is set`);
+      if (parsed[name] === undefined)
+        throw new ConfigError(name, `${name} is required when DATABASE_HOST is set`);
     }
     const url = new URL(`postgres://${parsed.DATABASE_HOST}:${parsed.DATABASE_PORT}`);
     url.username = parsed.DATABASE_USER!;

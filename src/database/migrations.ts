@@ -4,6 +4,9 @@ import * as raffle from '../raffle/migrations/20261123_10_raffle.js';
 import * as ticket from '../ticket/migrations/20261123_11_ticket.js';
 import * as payment from '../payment/migrations/20261123_12_payment.js';
 import * as rng from '../rng/migrations/20261123_20_rng.js';
+import * as audit from '../audit/migrations/20261123_30_audit.js';
+import * as integrity from '../integrity/migrations/20261123_31_integrity.js';
+import * as qldbImport from '../ledger/qldb/migrations/20261123_40_qldb_import.js';
 
 /**
  * Every migration of every module, in one ordered list. Names sort in the order they run
@@ -16,4 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123_11_ticket': ticket,
   '20261123_12_payment': payment,
   '20261123_20_rng': rng,
+  '20261123_30_audit': audit,
+  '20261123_31_integrity': integrity,
+  '20261123_40_qldb_import': qldbImport,
 };

@@ -37,7 +37,7 @@ export async function createCognitoIssuer(moto: MotoServer): Promise<TestIssuer>
     new CreateUserPoolClientCommand({
       UserPoolId: poolId,
       ClientName: 'fairdraw',
-      ExplicitAuthFlows: ['ADMIN_USER_PASSWORD_AUTH'],
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     }),
   );
   const clientId = app.UserPoolClient?.ClientId;
@@ -46,7 +46,7 @@ export async function createCognitoIssuer(moto: MotoServer): Promise<TestIssuer>
     new CreateUserPoolClientCommand({
       UserPoolId: poolId,
       ClientName: 'another-app',
-      ExplicitAuthFlows: ['ADMIN_USER_PASSWORD_AUTH'],
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     }),
   );
   const otherClientId = other.UserPoolClient?.ClientId;

@@ -1,0 +1,278 @@
+// Sales benchmark: single-ticket cash orders over HTTP (autocannon) at one raffle of the built
+// service on a fresh PostgreSQL database, at saturation and at a fixed 1,000 orders/s, beside the
+// same harness against GET /health/live of the same process in the same run (the HTTP ceiling).
+// Every sale is durable (synchronous commit) and journaled; the run checks that afterwards.
+//
+//   npm run bench:sales [-- --seconds 10 --rounds 3 --connections 64 --rate 1000]
+//
+// Needs the built service (npm run build, or --dist <folder> for another build) and the local
+// PostgreSQL (TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '64' },
+    rate: { type: 'string', default: '1000' },
+    replicas: { type: 'string', default: '1' },
+    dist: { type: 'string', default: 'dist' },
+    'batch-max': { type: 'string', default: '' },
+    'batch-linger-ms': { type: 'string', default: '' },
+  },
+});
+const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
+const connections = Number(values.connections);
+const rate = Number(values.rate);
+const replicas = Number(values.replicas);
+const dist = resolve(values.dist);
+const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function createDatabase() {
+  const name = `fairdraw_bench_sales_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  const settings = await admin.query(
+    "select name, setting from pg_settings where name in ('synchronous_commit', 'fsync', 'wal_sync_method', 'max_connections', 'server_version')",
+  );
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    settings: Object.fromEntries(settings.rows.map((row) => [row.name, row.setting])),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists "${name}" with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/** Starts `node <dist>/src/main.js` as its own process and waits until it is live. */
+async function startService(env) {
+  const child = spawn(process.execPath, [join(dist, 'src/main.js')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const base = `http://127.0.0.1:${env.PORT}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${output}`);
+    try {
+      // Live is enough for sales; readiness may wait on checks that have nothing to do with them.
+      if ((await fetch(`${base}/health/live`)).ok) return { child, base, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the service did not become ready:\n${output}`);
+}
+
+async function json(response) {
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${response.status} ${response.url}: ${text}`);
+  return JSON.parse(text);
+}
+
+function cannon(options) {
+  return new Promise((resolveRun, reject) => {
+    autocannon({ duration: seconds, connections, pipelining: 1, ...options }, (error, result) =>
+      error ? reject(error) : resolveRun(result),
+    );
+  });
+}
+
+const median = (list) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const whole = (n) => Math.round(n).toLocaleString('en-US');
+const ms = (n) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
+
+async function main() {
+  const database = await createDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'fairdraw-bench-sales-'));
+  const env = {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    PAYMENT_PROVIDERS: 'cash,test',
+    SALES_RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ANCHOR_INTERVAL_SECONDS: '0',
+    ...(values['batch-max'] ? { SALES_BATCH_MAX: values['batch-max'] } : {}),
+    ...(values['batch-linger-ms'] ? { SALES_BATCH_LINGER_MS: values['batch-linger-ms'] } : {}),
+  };
+  const services = [];
+  try {
+    // Replicas share the database and DATA_DIR (signing keys); the first creates the keys.
+    for (let i = 0; i < replicas; i++)
+      services.push(await startService({ ...env, PORT: String(await freePort()) }));
+    const service = services[0];
+    const bases = services.map((s) => s.base);
+    const { LocalSigningKey } = await import(pathToFileURL(join(dist, 'src/auth/local-signing-key.js')).href);
+    const key = await LocalSigningKey.loadOrCreate(dataDir);
+    const admin = {
+      authorization: `Bearer ${await key.issue({ sub: 'bench-admin', roles: ['admin'], ttlSeconds: 7200 })}`,
+    };
+    const seller = `Bearer ${await key.issue({ sub: 'bench-seller', roles: ['seller'], ttlSeconds: 7200 })}`;
+    const now = Date.now();
+    const raffle = await json(
+      await fetch(`${service.base}/v1/raffles`, {
+        method: 'POST',
+        headers: { ...admin, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          licenseNumber: 'BENCH-1',
+          name: 'Benchmark 50/50',
+          rulesText: 'Benchmark raffle.',
+          type: 'FIFTY_FIFTY',
+          currency: 'CAD',
+          jurisdiction: 'GLI31-DEFAULT',
+          packages: [{ id: 'one', tickets: 1, priceMinor: 1000 }],
+          salesOpenAt: new Date(now - 60_000).toISOString(),
+          salesCloseAt: new Date(now + 86_400_000).toISOString(),
+          maxTickets: 100_000_000,
+          maxTicketsPerOrder: 30,
+          prizes: [
+            { id: 'main', name: 'Main', kind: 'MAIN', drawAt: new Date(now + 2 * 86_400_000).toISOString() },
+          ],
+          prizeShareBps: 5000,
+          channels: ['POS'],
+          drawMethod: 'RNG',
+        }),
+      }),
+    );
+    await json(
+      await fetch(`${service.base}/v1/raffles/${raffle.id}/open`, { method: 'POST', headers: admin }),
+    );
+
+    const sale = {
+      method: 'POST',
+      path: `/v1/raffles/${raffle.id}/orders`,
+      headers: {
+        authorization: seller,
+        'content-type': 'application/json',
+        'idempotency-key': '[<id>]',
+      },
+      body: JSON.stringify({
+        packageId: 'one',
+        channel: 'POS',
+        paymentMethod: 'cash',
+        deviceId: 'bench-pos',
+      }),
+    };
+    // autocannon spreads its connections over the replicas' URLs.
+    const sales = (extra) => cannon({ url: bases, idReplacement: true, requests: [sale], ...extra });
+    const health = (extra) => cannon({ url: bases.map((base) => `${base}/health/live`), ...extra });
+
+    console.error(`warming up (${seconds} s of sales, then of /health/live)...`);
+    await sales({});
+    await health({});
+
+    const rows = { health: [], sales: [], healthFixed: [], salesFixed: [] };
+    let accepted = 0;
+    for (let round = 1; round <= rounds; round++) {
+      console.error(`round ${round}/${rounds}`);
+      const h = await health({});
+      const s = await sales({});
+      const hf = await health({ overallRate: rate });
+      const sf = await sales({ overallRate: rate });
+      for (const [name, result] of [
+        ['health', h],
+        ['sales', s],
+        ['healthFixed', hf],
+        ['salesFixed', sf],
+      ]) {
+        if (result.non2xx > 0 || result.errors > 0) {
+          throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+        }
+        rows[name].push({
+          perSecond: result['2xx'] / result.duration,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+        });
+      }
+      accepted += s['2xx'] + sf['2xx'];
+    }
+
+    // Every acknowledged sale is in the database and in the journal.
+    const summary = await json(
+      await fetch(`${service.base}/v1/raffles/${raffle.id}/sales`, { headers: admin }),
+    );
+    let treeSize = 0;
+    for (let i = 0; i < 100; i++) {
+      treeSize = (await json(await fetch(`${service.base}/v1/ledger/digest`, { headers: admin }))).treeSize;
+      if (treeSize >= summary.soldOrders + 2) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const ratio = median(rows.sales.map((row, i) => row.perSecond / rows.health[i].perSecond));
+    const line = (label, list) =>
+      `| ${label} | ${whole(median(list.map((r) => r.perSecond)))} | ${ms(median(list.map((r) => r.p50)))} | ${ms(median(list.map((r) => r.p99)))} |`;
+    console.log(`\nSales benchmark — ${new Date().toISOString()}`);
+    console.log(
+      `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ` +
+        `PostgreSQL ${database.settings.server_version} (synchronous_commit=${database.settings.synchronous_commit}, fsync=${database.settings.fsync}); ` +
+        `${replicas} service process${replicas > 1 ? 'es' : ''} on one database; ` +
+        `autocannon ${connections} connections, ${seconds} s per measurement, median of ${rounds} rounds`,
+    );
+    console.log('\n| measurement | per second | p50 ms | p99 ms |\n|---|---:|---:|---:|');
+    console.log(line('GET /health/live, saturation (HTTP ceiling)', rows.health));
+    console.log(line('POST orders (1 ticket, cash), saturation', rows.sales));
+    console.log(line(`GET /health/live at ${rate}/s`, rows.healthFixed));
+    console.log(line(`POST orders at ${rate}/s`, rows.salesFixed));
+    console.log(
+      `\nsales at saturation / HTTP ceiling (median of per-round ratios): ${(100 * ratio).toFixed(1)} %`,
+    );
+    console.log(
+      `checks: ${accepted.toLocaleString('en-US')} sales acknowledged during measurement; raffle totals: ` +
+        `${summary.soldOrders.toLocaleString('en-US')} orders, numbers 1..${summary.numbers.issued} consistent=${summary.numbers.consistent}, ` +
+        `paid ${summary.paidTotalMinor} = ${summary.soldOrders} × 1000: ${summary.paidTotalMinor === summary.soldOrders * 1000}; ` +
+        `journal tree size ${treeSize} (≥ ${summary.soldOrders} sales + 2 raffle entries: ${treeSize >= summary.soldOrders + 2})`,
+    );
+    if (!summary.numbers.consistent || treeSize < summary.soldOrders + 2) process.exitCode = 1;
+  } finally {
+    for (const service of services) {
+      service.child.kill('SIGTERM');
+      await new Promise((r) => service.child.once('exit', r));
+    }
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

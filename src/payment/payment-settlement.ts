@@ -1,0 +1,47 @@
+import type { Tx } from '../database/database.service.js';
+import type { PaymentProviderName } from './payment-provider.js';
+
+/** A payment the provider confirmed (for Stripe: payment_intent.succeeded). */
+export interface PaymentSettlement {
+  orderId: string;
+  provider: PaymentProviderName;
+  paymentRef: string;
+  amountMinor: number;
+  currency: string;
+  eventId: string;
+}
+
+/**
+ * ISSUED: tickets issued now; ALREADY_PAID: a repeat; REFUND: the order can no longer take the
+ * payment (expired, cancelled, sales closed, wrong amount), so it is refunded; UNKNOWN_ORDER: not ours.
+ */
+export type SettlementResult = 'ISSUED' | 'ALREADY_PAID' | 'REFUND' | 'UNKNOWN_ORDER';
+
+/** Writes the payment module makes inside the transaction that settles the order. */
+export type SettlementRecorder = (
+  trx: Tx,
+  result: SettlementResult,
+  raffleId: string | null,
+) => Promise<void>;
+
+/**
+ * Implemented by the ticket module and registered with PaymentService, so that a provider event
+ * changes the order in the same transaction as the payment records, without the payment module
+ * depending on tickets.
+ */
+export interface PaymentSettlementHandler {
+  paymentSucceeded(settlement: PaymentSettlement, record: SettlementRecorder): Promise<SettlementResult>;
+  /** The provider will never take this payment: release the order's hold if it still waits. */
+  paymentCanceled(orderId: string, reason: string, record: (trx: Tx) => Promise<void>): Promise<void>;
+}
+
+/** A refund the ticket module asks for, inside the transaction that voids or cancels the order. */
+export interface RefundOrder {
+  orderId: string;
+  raffleId: string;
+  provider: string;
+  paymentRef: string | null;
+  amountMinor: number;
+  currency: string;
+  reason: string;
+}

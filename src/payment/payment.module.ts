@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ClientRateGuard } from '../common/client-rate.guard.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { PaymentProviders } from './payment-providers.js';
+import { PaymentRepository } from './payment.repository.js';
+import { PaymentService } from './payment.service.js';
+import { RefundWorker } from './refund-worker.js';
+import { StripeWebhookController } from './stripe-webhook.controller.js';
+
+/** Payments behind a provider port (Stripe, cash, test), refunds and webhooks. Others use PaymentService only. */
+@Module({
+  imports: [LedgerModule],
+  controllers: [StripeWebhookController],
+  providers: [PaymentRepository, PaymentProviders, RefundWorker, PaymentService, ClientRateGuard],
+  exports: [PaymentService],
+})
+export class PaymentModule {}

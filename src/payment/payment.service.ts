@@ -1,0 +1,401 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainException } from '../common/domain.exception.js';
+import { DatabaseService, type Tx } from '../database/database.service.js';
+import { LedgerService, type LedgerDraft } from '../ledger/ledger.service.js';
+import { raffleSubject } from '../raffle/raffle-lifecycle.js';
+import {
+  PaymentProviderError,
+  type PaymentProvider,
+  type PaymentRequest,
+  type StartedPayment,
+} from './payment-provider.js';
+import { PaymentProviders } from './payment-providers.js';
+import type { PaymentSettlementHandler, RefundOrder, SettlementResult } from './payment-settlement.js';
+import { PaymentRepository, type PaymentRow, type RefundRow } from './payment.repository.js';
+import { interpretStripeEvent, type ProviderEvent } from './providers/stripe-events.js';
+import { RefundWorker } from './refund-worker.js';
+
+export interface PaymentView {
+  provider: string;
+  intentId: string;
+  clientSecret: string | null;
+  status: string;
+}
+
+export interface WebhookResult {
+  received: true;
+  duplicate: boolean;
+  outcome: string;
+}
+
+const LEDGER_CHUNK = 1_000;
+
+/**
+ * Payments and refunds behind the provider port. The ticket module asks here which payment methods
+ * it may take, starts online payments, and requests refunds inside its own transactions; provider
+ * events (Stripe webhooks) come in here and reach the order through the registered settlement handler.
+ */
+@Injectable()
+export class PaymentService {
+  private readonly logger = new Logger('PaymentService');
+  private handler?: PaymentSettlementHandler;
+
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly repository: PaymentRepository,
+    private readonly ledger: LedgerService,
+    private readonly providers: PaymentProviders,
+    private readonly refunds: RefundWorker,
+  ) {}
+
+  registerSettlementHandler(handler: PaymentSettlementHandler): void {
+    this.handler = handler;
+  }
+
+  /** The provider for a sale of `method` on `channel`, or a 400 naming paymentMethod. */
+  providerForSale(method: string, channel: string): PaymentProvider {
+    return this.providers.forSale(method, channel);
+  }
+
+  enabledMethods(): string[] {
+    return this.providers.names();
+  }
+
+  /**
+   * Starts the provider payment of an order awaiting it, once: a retry finds the stored payment (or
+   * the provider's idempotency key returns the same intent) and never creates a second one.
+   */
+  async start(method: string, request: PaymentRequest): Promise<StartedPayment> {
+    const existing = await this.repository.payment(request.orderId);
+    if (existing) return { intentId: existing.intent_id, clientSecret: existing.client_secret };
+    const provider = this.providers.get(method);
+    if (!provider.start) throw new Error(`payment provider ${method} settles at sale`);
+    let started: StartedPayment;
+    try {
+      started = await provider.start(request);
+    } catch (error) {
+      throw unavailable(method, error);
+    }
+    const now = new Date();
+    await this.database.transaction(async (trx) => {
+      const inserted = await this.repository.insertPayment(trx, {
+        order_id: request.orderId,
+        raffle_id: request.raffleId,
+        provider: method,
+        intent_id: started.intentId,
+        client_secret: started.clientSecret,
+        status: 'REQUIRES_PAYMENT',
+        amount_minor: request.amountMinor,
+        currency: request.currency,
+        failures: 0,
+        last_failure: null,
+        created_at: now,
+        updated_at: now,
+      });
+      if (inserted) {
+        await this.ledger.append(trx, {
+          type: 'PAYMENT_STARTED',
+          subject: raffleSubject(request.raffleId),
+          payload: {
+            orderId: request.orderId,
+            raffleId: request.raffleId,
+            provider: method,
+            intentId: started.intentId,
+            amountMinor: request.amountMinor,
+            currency: request.currency,
+          },
+        });
+      }
+    });
+    return started;
+  }
+
+  async paymentOf(orderId: string): Promise<PaymentView | undefined> {
+    const row = await this.repository.payment(orderId);
+    return row ? toPaymentView(row) : undefined;
+  }
+
+  /** Best effort: tells the provider an abandoned payment will not be taken (a late one is refunded). */
+  async cancelAtProvider(orderId: string): Promise<void> {
+    const row = await this.repository.payment(orderId);
+    if (!row || row.status !== 'REQUIRES_PAYMENT') return;
+    try {
+      await this.providers.get(row.provider).cancel?.(row.intent_id);
+    } catch (error) {
+      this.logger.warn({ err: error, orderId }, 'could not cancel the payment at the provider');
+    }
+  }
+
+  /**
+   * Requests refunds inside the caller's transaction (a void, a cancellation, a payment that came
+   * too late): one per order, journaled with the change that caused it. The worker pays them out
+   * after the commit.
+   */
+  async requestRefunds(trx: Tx, orders: RefundOrder[], now = new Date()): Promise<number> {
+    if (orders.length === 0) return 0;
+    const rows = orders.map((order) => ({
+      id: randomUUID(),
+      order_id: order.orderId,
+      raffle_id: order.raffleId,
+      provider: order.provider,
+      payment_ref: order.paymentRef,
+      amount_minor: order.amountMinor,
+      currency: order.currency,
+      reason: order.reason,
+      status: 'REQUESTED' as const,
+      provider_refund_id: null,
+      attempts: 0,
+      next_attempt_at: now,
+      claimed_at: null,
+      last_error: null,
+      requested_at: now,
+      completed_at: null,
+    }));
+    const inserted = await this.repository.insertRefunds(trx, rows);
+    const drafts: LedgerDraft[] = rows
+      .filter((row) => inserted.has(row.id))
+      .map((row) => ({
+        type: 'REFUND_REQUESTED',
+        subject: raffleSubject(row.raffle_id),
+        payload: {
+          refundId: row.id,
+          orderId: row.order_id,
+          raffleId: row.raffle_id,
+          provider: row.provider,
+          amountMinor: row.amount_minor,
+          currency: row.currency,
+          reason: row.reason,
+        },
+      }));
+    for (let i = 0; i < drafts.length; i += LEDGER_CHUNK) {
+      await this.ledger.append(trx, ...drafts.slice(i, i + LEDGER_CHUNK));
+    }
+    return inserted.size;
+  }
+
+  /** Starts the refund worker now instead of at its next poll (call after the commit). */
+  kickRefunds(): void {
+    this.refunds.kick();
+  }
+
+  async refundsOf(orderIds: string[]): Promise<RefundRow[]> {
+    return this.repository.refundsOfOrders(orderIds);
+  }
+
+  async refundTotals(raffleId: string) {
+    return this.repository.refundTotals(raffleId);
+  }
+
+  /**
+   * A Stripe webhook: verified against the raw body, handled once per event id, in any order.
+   * What an event means is read from its object; an order that can no longer take a payment has
+   * it refunded.
+   */
+  async handleStripeWebhook(
+    rawBody: Buffer | undefined,
+    signature: string | undefined,
+  ): Promise<WebhookResult> {
+    const stripe = this.providers.stripe;
+    if (!stripe) throw new DomainException(404, 'NOT_FOUND', 'Stripe is not enabled on this service');
+    if (!rawBody || !signature) {
+      throw new DomainException(
+        400,
+        'WEBHOOK_SIGNATURE_INVALID',
+        'a Stripe-Signature header and a body are required',
+      );
+    }
+    let event: ReturnType<typeof stripe.verifyWebhook>;
+    try {
+      event = stripe.verifyWebhook(rawBody, signature);
+    } catch (error) {
+      this.logger.warn({ event: 'webhook_signature_invalid', err: error }, 'refused a Stripe webhook');
+      throw new DomainException(
+        400,
+        'WEBHOOK_SIGNATURE_INVALID',
+        'the Stripe-Signature does not match the body',
+      );
+    }
+    if (await this.repository.eventSeen(event.id))
+      return { received: true, duplicate: true, outcome: 'duplicate' };
+    const meaning = interpretStripeEvent(event);
+    const record = (trx: Tx, outcome: string) =>
+      this.repository.recordEvent(trx, {
+        event_id: event.id,
+        provider: 'stripe',
+        type: event.type,
+        object_id: objectId(event.data.object),
+        event_created_at: new Date(event.created * 1000),
+        received_at: new Date(),
+        outcome,
+      });
+    const outcome = await this.apply(meaning, event.id, record);
+    return { received: true, duplicate: false, outcome };
+  }
+
+  private async apply(
+    meaning: ProviderEvent,
+    eventId: string,
+    record: (trx: Tx, outcome: string) => Promise<boolean>,
+  ): Promise<string> {
+    switch (meaning.kind) {
+      case 'payment-succeeded':
+        return this.succeeded(meaning, eventId, record);
+      case 'payment-failed':
+        return this.failed(meaning, eventId, record);
+      case 'payment-canceled':
+        return this.canceled(meaning, record);
+      case 'refund-updated':
+        return this.refundUpdated(meaning, record);
+      case 'ignored':
+        await this.database.transaction((trx) => record(trx, 'ignored'));
+        return 'ignored';
+    }
+  }
+
+  private async succeeded(
+    meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' }>,
+    eventId: string,
+    record: (trx: Tx, outcome: string) => Promise<boolean>,
+  ): Promise<string> {
+    const payment = meaning.orderId ? undefined : await this.repository.paymentByIntent(meaning.intentId);
+    const orderId = meaning.orderId ?? payment?.order_id;
+    if (!orderId || !this.handler) {
+      await this.database.transaction((trx) => record(trx, 'unknown-order'));
+      return 'unknown-order';
+    }
+    const result = await this.handler.paymentSucceeded(
+      {
+        orderId,
+        provider: 'stripe',
+        paymentRef: meaning.intentId,
+        amountMinor: meaning.amountMinor,
+        currency: meaning.currency,
+        eventId,
+      },
+      async (trx, settled: SettlementResult, raffleId) => {
+        await record(trx, settled.toLowerCase());
+        if (settled === 'UNKNOWN_ORDER') return;
+        await this.repository.setPaymentStatus(trx, orderId, 'SUCCEEDED', new Date());
+        if (settled === 'REFUND' && raffleId) {
+          await this.requestRefunds(trx, [
+            {
+              orderId,
+              raffleId,
+              provider: 'stripe',
+              paymentRef: meaning.intentId,
+              amountMinor: meaning.amountMinor,
+              currency: meaning.currency,
+              reason: 'PAID_AFTER_ORDER_CLOSED',
+            },
+          ]);
+        }
+      },
+    );
+    if (result === 'REFUND') this.kickRefunds();
+    return result.toLowerCase();
+  }
+
+  private async failed(
+    meaning: Extract<ProviderEvent, { kind: 'payment-failed' }>,
+    eventId: string,
+    record: (trx: Tx, outcome: string) => Promise<boolean>,
+  ): Promise<string> {
+    return this.database.transaction(async (trx) => {
+      const payment = meaning.orderId
+        ? await this.repository.paymentForUpdate(trx, meaning.orderId)
+        : undefined;
+      // A failure reported after the payment succeeded (or was canceled) is stale: the buyer retried.
+      if (!payment || payment.status !== 'REQUIRES_PAYMENT') {
+        await record(trx, payment ? 'stale' : 'unknown-order');
+        return payment ? 'stale' : 'unknown-order';
+      }
+      await record(trx, 'payment-failed');
+      await this.repository.setPaymentStatus(
+        trx,
+        payment.order_id,
+        'REQUIRES_PAYMENT',
+        new Date(),
+        meaning.failure,
+      );
+      await this.ledger.append(trx, {
+        type: 'PAYMENT_FAILED',
+        subject: raffleSubject(payment.raffle_id),
+        payload: { orderId: payment.order_id, intentId: meaning.intentId, failure: meaning.failure, eventId },
+      });
+      return 'payment-failed';
+    });
+  }
+
+  private async canceled(
+    meaning: Extract<ProviderEvent, { kind: 'payment-canceled' }>,
+    record: (trx: Tx, outcome: string) => Promise<boolean>,
+  ): Promise<string> {
+    if (!meaning.orderId || !this.handler) {
+      await this.database.transaction((trx) => record(trx, 'unknown-order'));
+      return 'unknown-order';
+    }
+    const orderId = meaning.orderId;
+    await this.handler.paymentCanceled(orderId, 'PAYMENT_CANCELED', async (trx) => {
+      await record(trx, 'payment-canceled');
+      const payment = await this.repository.paymentForUpdate(trx, orderId);
+      if (payment?.status === 'REQUIRES_PAYMENT') {
+        await this.repository.setPaymentStatus(trx, orderId, 'CANCELED', new Date());
+      }
+    });
+    return 'payment-canceled';
+  }
+
+  private async refundUpdated(
+    meaning: Extract<ProviderEvent, { kind: 'refund-updated' }>,
+    record: (trx: Tx, outcome: string) => Promise<boolean>,
+  ): Promise<string> {
+    return this.database.transaction(async (trx) => {
+      const refund =
+        (meaning.refundId
+          ? await this.repository.refundForUpdate(trx, { id: meaning.refundId })
+          : undefined) ??
+        (await this.repository.refundForUpdate(trx, { providerRefundId: meaning.providerRefundId }));
+      if (!refund) {
+        await record(trx, 'unknown-refund');
+        return 'unknown-refund';
+      }
+      const outcome =
+        meaning.status === 'succeeded'
+          ? await this.refunds.complete(trx, refund, meaning.providerRefundId)
+          : meaning.status === 'failed' || meaning.status === 'canceled'
+            ? await this.refunds.fail(
+                trx,
+                refund,
+                meaning.providerRefundId,
+                meaning.failure ?? meaning.status,
+              )
+            : 'refund-pending';
+      await record(trx, outcome);
+      return outcome;
+    });
+  }
+}
+
+function unavailable(method: string, error: unknown): DomainException {
+  const retryable = error instanceof PaymentProviderError ? error.retryable : true;
+  return new DomainException(
+    retryable ? 503 : 502,
+    'PAYMENT_PROVIDER_UNAVAILABLE',
+    `the ${method} payment could not be started${retryable ? '; retry with the same Idempotency-Key' : ''}`,
+  );
+}
+
+function objectId(object: unknown): string | null {
+  const id = (object as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+function toPaymentView(row: PaymentRow): PaymentView {
+  return {
+    provider: row.provider,
+    intentId: row.intent_id,
+    clientSecret: row.client_secret,
+    status: row.status,
+  };
+}

@@ -1,0 +1,108 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Authenticated } from '../auth/access.decorators.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/roles.js';
+import { ClientRateGuard } from '../common/client-rate.guard.js';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
+import {
+  CreateOrderDto,
+  OrderDto,
+  OrderParamsDto,
+  RaffleIdParamsDto,
+  VoidOrderDto,
+} from './dto/order.dto.js';
+import { ReplayHeaderInterceptor } from './replay-marker.js';
+import { TicketService } from './ticket.service.js';
+import { VoidService } from './void.service.js';
+
+@ApiTags('orders')
+@Controller('v1')
+export class OrderController {
+  constructor(
+    private readonly tickets: TicketService,
+    private readonly voids: VoidService,
+  ) {}
+
+  @Post('raffles/:raffleId/orders')
+  @Authenticated({ roles: ['seller', 'operator', 'admin'] })
+  @SkipThrottle()
+  @UseGuards(ClientRateGuard)
+  @UseInterceptors(ReplayHeaderInterceptor)
+  @ApiOperation({
+    summary:
+      'Order one package. Cash and test payments issue the tickets at once; stripe returns a PaymentIntent to confirm',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description:
+      'A fresh UUID per order; a retry with the same key and body returns the same order, never a second sale',
+  })
+  @ApiCreatedResponse({
+    type: OrderDto,
+    description:
+      'The order (with its receipt once paid); Idempotent-Replayed: true when it repeats an earlier result',
+  })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description:
+      'SALES_CLOSED, SALES_NOT_STARTED, SOLD_OUT, BUYER_LIMIT_REACHED, RAFFLE_NOT_OPEN, IDEMPOTENCY_KEY_REUSED',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'PAYMENT_PROVIDER_UNAVAILABLE: retry with the same key',
+  })
+  place(
+    @Param() params: RaffleIdParamsDto,
+    @Body() dto: CreateOrderDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<OrderDto> {
+    return this.tickets.placeOrder(params.raffleId, dto, key, who);
+  }
+
+  @Get('orders/:orderId')
+  @Authenticated({ roles: ['seller', 'operator', 'admin', 'auditor'] })
+  @ApiOperation({ summary: 'An order with its receipt (a seller sees only their own orders)' })
+  @ApiOkResponse({ type: OrderDto })
+  get(@Param() params: OrderParamsDto, @CurrentPrincipal() who: Principal): Promise<OrderDto> {
+    return this.tickets.getOrder(params.orderId, who);
+  }
+
+  @Post('orders/:orderId/void')
+  @HttpCode(200)
+  @Authenticated({ roles: ['operator', 'admin'] })
+  @ApiOperation({
+    summary:
+      'Void a paid order before the draw: its numbers leave the draw, its refund is requested (journaled)',
+  })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'ORDER_NOT_VOIDABLE, SALES_FINAL' })
+  void(
+    @Param() params: OrderParamsDto,
+    @Body() dto: VoidOrderDto,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<OrderDto> {
+    return this.voids.voidOrder(params.orderId, dto.reason, who);
+  }
+}

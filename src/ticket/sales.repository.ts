@@ -1,0 +1,429 @@
+import { Injectable } from '@nestjs/common';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { DatabaseService, type Tx } from '../database/database.service.js';
+import type { Database } from '../database/schema.js';
+import type { CounterState } from './number-allocation.js';
+import type { TicketCounterTable, TicketOrderTable } from './ticket.tables.js';
+
+export type OrderRow = Selectable<TicketOrderTable>;
+export type NewOrderRow = Insertable<TicketOrderTable>;
+type Db = Kysely<Database> | Tx;
+
+export interface IssuedUpdate {
+  id: string;
+  first: number;
+  last: number;
+  code: string;
+  soldAt: Date;
+  paymentRef: string;
+  journalQueueId: number;
+}
+
+export interface NumberCoverage {
+  ranges: number;
+  lowest: number | null;
+  highest: number | null;
+  numbers: number;
+  breaks: number;
+}
+
+/** Every SQL statement of ticket sales (orders, counter, idempotency keys, buyer tallies). */
+@Injectable()
+export class SalesRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  private get db(): Kysely<Database> {
+    return this.database.db;
+  }
+
+  // --- the sales batch -----------------------------------------------------------------------
+
+  /**
+   * Claims idempotency keys for new orders; returns the keys claimed. A key another transaction
+   * holds uncommitted makes this wait for it, so concurrent retries across replicas line up; keys
+   * are inserted in sorted order so two batches never wait on each other in a cycle.
+   */
+  async claimKeys(
+    trx: Tx,
+    raffleId: string,
+    claims: Array<{ key: string; requestHash: string; orderId: string }>,
+    now: Date,
+  ): Promise<Set<string>> {
+    // One statement with array parameters (not one parameter per value): the same plan at any batch size.
+    const { rows } = await sql<{ key: string }>`
+      insert into ticket_idempotency (raffle_id, key, request_hash, order_id, created_at)
+      select ${raffleId}::uuid, claim.key, claim.hash, claim.order_id, ${now}::timestamptz
+      from unnest(${claims.map((c) => c.key)}::text[], ${claims.map((c) => c.requestHash)}::text[],
+                  ${claims.map((c) => c.orderId)}::uuid[]) as claim (key, hash, order_id)
+      order by claim.key
+      on conflict (raffle_id, key) do nothing
+      returning key`.execute(trx);
+    return new Set(rows.map((row) => row.key));
+  }
+
+  async keyRecords(
+    db: Db,
+    raffleId: string,
+    keys: string[],
+  ): Promise<Map<string, { requestHash: string; orderId: string }>> {
+    if (keys.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('ticket_idempotency')
+      .select(['key', 'request_hash', 'order_id'])
+      .where('raffle_id', '=', raffleId)
+      .where('key', 'in', keys)
+      .execute();
+    return new Map(rows.map((row) => [row.key, { requestHash: row.request_hash, orderId: row.order_id }]));
+  }
+
+  /** Releases keys claimed for orders the same batch then refused (they never become visible). */
+  async releaseKeys(trx: Tx, raffleId: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await trx
+      .deleteFrom('ticket_idempotency')
+      .where('raffle_id', '=', raffleId)
+      .where('key', 'in', keys)
+      .execute();
+  }
+
+  async lockCounter(trx: Tx, raffleId: string): Promise<CounterState | undefined> {
+    // Plain SQL on the hot path: one lock per sales batch, no query building.
+    const { rows } = await sql<Selectable<TicketCounterTable>>`
+      select * from ticket_counter where raffle_id = ${raffleId} for update`.execute(trx);
+    return rows[0] ? toCounterState(rows[0]) : undefined;
+  }
+
+  async counter(raffleId: string, db: Db = this.db): Promise<CounterState | undefined> {
+    const row = await db
+      .selectFrom('ticket_counter')
+      .selectAll()
+      .where('raffle_id', '=', raffleId)
+      .executeTakeFirst();
+    return row ? toCounterState(row) : undefined;
+  }
+
+  /** Writes the counter; with `orders`, inserts them in the same statement. */
+  async saveCounter(
+    trx: Tx,
+    raffleId: string,
+    state: CounterState,
+    now: Date,
+    orders: NewOrderRow[] = [],
+  ): Promise<void> {
+    const update = sql`
+      update ticket_counter set next_number = ${state.nextNumber}, sold_tickets = ${state.sold},
+        held_tickets = ${state.held}, reserved_tickets = ${state.reserved}, voided_tickets = ${state.voided},
+        returned_tickets = ${state.returned}, paid_total_minor = ${state.paidTotalMinor},
+        sold_orders = ${state.soldOrders}, sales_open = ${state.salesOpen}, updated_at = ${now}
+      where raffle_id = ${raffleId}`;
+    if (orders.length === 0) await update.execute(trx);
+    else await sql`with inserted as (${this.insertStatement(orders)}) ${update}`.execute(trx);
+  }
+
+  /** Opening sales: the counter starts at number 1 (TKT-2: per raffle, never reset). */
+  async createCounter(
+    trx: Tx,
+    raffleId: string,
+    rules: { maxTickets: number; salesOpenAt: Date; salesCloseAt: Date },
+    now: Date,
+  ): Promise<void> {
+    await trx
+      .insertInto('ticket_counter')
+      .values({
+        raffle_id: raffleId,
+        next_number: 1,
+        max_tickets: rules.maxTickets,
+        sold_tickets: 0,
+        held_tickets: 0,
+        reserved_tickets: 0,
+        voided_tickets: 0,
+        returned_tickets: 0,
+        paid_total_minor: 0,
+        sold_orders: 0,
+        sales_open: true,
+        sales_open_at: rules.salesOpenAt,
+        sales_close_at: rules.salesCloseAt,
+        updated_at: now,
+      })
+      .execute();
+  }
+
+  async setSalesOpen(trx: Tx, raffleId: string, open: boolean, now: Date): Promise<void> {
+    await trx
+      .updateTable('ticket_counter')
+      .set({ sales_open: open, updated_at: now })
+      .where('raffle_id', '=', raffleId)
+      .execute();
+  }
+
+  async buyerTallies(trx: Tx, raffleId: string, keys: string[]): Promise<Map<string, number>> {
+    if (keys.length === 0) return new Map();
+    const rows = await trx
+      .selectFrom('ticket_buyer_tally')
+      .select(['buyer_key', 'tickets'])
+      .where('raffle_id', '=', raffleId)
+      .where('buyer_key', 'in', keys)
+      .execute();
+    return new Map(rows.map((row) => [row.buyer_key, row.tickets]));
+  }
+
+  /** Adds (or, with negative numbers, removes) tickets to buyers' tallies. */
+  async addBuyerTallies(trx: Tx, raffleId: string, increments: Map<string, number>): Promise<void> {
+    if (increments.size === 0) return;
+    await trx
+      .insertInto('ticket_buyer_tally')
+      .values([...increments].map(([buyer_key, tickets]) => ({ raffle_id: raffleId, buyer_key, tickets })))
+      .onConflict((oc) =>
+        oc.columns(['raffle_id', 'buyer_key']).doUpdateSet({
+          tickets: sql<number>`ticket_buyer_tally.tickets + excluded.tickets`,
+        }),
+      )
+      .execute();
+  }
+
+  /** Inserts a batch of orders in one statement whose text and plan do not depend on the batch size. */
+  async insertOrders(trx: Tx, rows: NewOrderRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.insertStatement(rows).execute(trx);
+  }
+
+  private insertStatement(rows: NewOrderRow[]) {
+    const column = <T>(pick: (row: NewOrderRow) => T) => rows.map(pick);
+    return sql`
+      insert into ticket_order (id, raffle_id, status, channel, package_id, ticket_count, price_minor, currency,
+        first_number, last_number, verification_code, seller_id, device_id, block_id, buyer_key,
+        payment_provider, payment_ref, created_at, sold_at, expires_at, journal_queue_id)
+      select * from unnest(
+        ${column((r) => r.id)}::uuid[], ${column((r) => r.raffle_id)}::uuid[], ${column((r) => r.status)}::text[],
+        ${column((r) => r.channel)}::text[], ${column((r) => r.package_id)}::text[],
+        ${column((r) => r.ticket_count)}::int4[], ${column((r) => r.price_minor)}::int8[],
+        ${column((r) => r.currency)}::text[], ${column((r) => r.first_number ?? null)}::int8[],
+        ${column((r) => r.last_number ?? null)}::int8[], ${column((r) => r.verification_code ?? null)}::text[],
+        ${column((r) => r.seller_id)}::text[], ${column((r) => r.device_id ?? null)}::text[],
+        ${column((r) => r.block_id ?? null)}::uuid[], ${column((r) => r.buyer_key ?? null)}::text[],
+        ${column((r) => r.payment_provider)}::text[], ${column((r) => r.payment_ref ?? null)}::text[],
+        ${column((r) => toIso(r.created_at))}::timestamptz[], ${column((r) => toIso(r.sold_at))}::timestamptz[],
+        ${column((r) => toIso(r.expires_at))}::timestamptz[], ${column((r) => r.journal_queue_id ?? null)}::int8[]
+      )`;
+  }
+
+  lockOrders(trx: Tx, ids: string[]): Promise<OrderRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return trx
+      .selectFrom('ticket_order')
+      .selectAll()
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
+
+  /** Gives paid orders their numbers, in one statement for the whole batch. */
+  async markIssued(trx: Tx, updates: IssuedUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    const values = sql.join(
+      updates.map(
+        (u) =>
+          sql`(${u.id}::uuid, ${u.first}::bigint, ${u.last}::bigint, ${u.code}::text, ${u.soldAt}::timestamptz, ${u.paymentRef}::text, ${u.journalQueueId}::bigint)`,
+      ),
+    );
+    await sql`
+      update ticket_order as o
+      set status = 'PAID', first_number = v.first_number, last_number = v.last_number,
+          verification_code = v.code, sold_at = v.sold_at, payment_ref = v.payment_ref,
+          journal_queue_id = v.queue_id, expires_at = null
+      from (values ${values}) as v (id, first_number, last_number, code, sold_at, payment_ref, queue_id)
+      where o.id = v.id and o.status = 'PENDING_PAYMENT'`.execute(trx);
+  }
+
+  /** PENDING_PAYMENT or PAID → CANCELLED or VOIDED, with who, when and why. */
+  async closeOrders(
+    trx: Tx,
+    ids: string[],
+    from: 'PENDING_PAYMENT' | 'PAID',
+    to: 'CANCELLED' | 'VOIDED',
+    change: { at: Date; reason: string; by: string },
+  ): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await trx
+      .updateTable('ticket_order')
+      .set({
+        status: to,
+        closed_at: change.at,
+        close_reason: change.reason,
+        closed_by: change.by,
+        expires_at: null,
+      })
+      .where('id', 'in', ids)
+      .where('status', '=', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async setPaymentRef(trx: Tx, orderId: string, ref: string): Promise<void> {
+    await trx.updateTable('ticket_order').set({ payment_ref: ref }).where('id', '=', orderId).execute();
+  }
+
+  // --- reads ---------------------------------------------------------------------------------
+
+  findOrder(id: string, db: Db = this.db): Promise<OrderRow | undefined> {
+    return db.selectFrom('ticket_order').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findOrderForUpdate(trx: Tx, id: string): Promise<OrderRow | undefined> {
+    return trx.selectFrom('ticket_order').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  }
+
+  findOrderByCode(code: string): Promise<OrderRow | undefined> {
+    return this.db
+      .selectFrom('ticket_order')
+      .selectAll()
+      .where('verification_code', '=', code)
+      .executeTakeFirst();
+  }
+
+  /** One page (keyset on id) of a raffle's orders in a status; callers hold the counter lock. */
+  ordersPage(
+    trx: Tx,
+    raffleId: string,
+    status: 'PAID' | 'PENDING_PAYMENT',
+    after: string | null,
+    limit: number,
+  ): Promise<
+    Array<
+      Pick<
+        OrderRow,
+        'id' | 'ticket_count' | 'price_minor' | 'currency' | 'payment_provider' | 'payment_ref' | 'buyer_key'
+      >
+    >
+  > {
+    let query = trx
+      .selectFrom('ticket_order')
+      .select([
+        'id',
+        'ticket_count',
+        'price_minor',
+        'currency',
+        'payment_provider',
+        'payment_ref',
+        'buyer_key',
+      ])
+      .where('raffle_id', '=', raffleId)
+      .where('status', '=', status);
+    if (after !== null) query = query.where('id', '>', after);
+    return query.orderBy('id').limit(limit).execute();
+  }
+
+  /** Closes every order of a raffle in `from` (a cancellation, the end of sales). */
+  async closeAllOrders(
+    trx: Tx,
+    raffleId: string,
+    from: 'PENDING_PAYMENT' | 'PAID',
+    to: 'CANCELLED' | 'VOIDED',
+    change: { at: Date; reason: string; by: string },
+  ): Promise<number> {
+    const result = await trx
+      .updateTable('ticket_order')
+      .set({
+        status: to,
+        closed_at: change.at,
+        close_reason: change.reason,
+        closed_by: change.by,
+        expires_at: null,
+      })
+      .where('raffle_id', '=', raffleId)
+      .where('status', '=', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Ids and raffles of holds past their time (no lock: the caller locks counter, then orders). */
+  async expiredHoldIds(now: Date, limit: number): Promise<Array<{ id: string; raffle_id: string }>> {
+    return this.db
+      .selectFrom('ticket_order')
+      .select(['id', 'raffle_id'])
+      .where('status', '=', 'PENDING_PAYMENT')
+      .where('expires_at', '<=', now)
+      .orderBy('expires_at')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Sold, not voided ranges paid at or before `cutoff`, in number order (for sealing a draw). */
+  soldRanges(
+    raffleId: string,
+    cutoff: Date,
+  ): Promise<
+    Array<{ id: string; first_number: number | null; last_number: number | null; sold_at: Date | null }>
+  > {
+    return this.db
+      .selectFrom('ticket_order')
+      .select(['id', 'first_number', 'last_number', 'sold_at'])
+      .where('raffle_id', '=', raffleId)
+      .where('status', '=', 'PAID')
+      .where('sold_at', '<=', cutoff)
+      .orderBy('first_number')
+      .execute();
+  }
+
+  /** Tickets and orders per status (sold in blocks counted apart). */
+  async orderTotals(
+    raffleId: string,
+  ): Promise<Array<{ status: string; in_block: boolean; orders: number; tickets: number; amount: number }>> {
+    const { rows } = await sql<{
+      status: string;
+      in_block: boolean;
+      orders: number;
+      tickets: number;
+      amount: number;
+    }>`
+      select status, block_id is not null as in_block, count(*)::int8 as orders,
+             coalesce(sum(ticket_count), 0)::int8 as tickets, coalesce(sum(price_minor), 0)::int8 as amount
+      from ticket_order where raffle_id = ${raffleId}
+      group by status, block_id is not null`.execute(this.db);
+    return rows;
+  }
+
+  /**
+   * How the issued numbers are covered by the top-level ranges (orders sold directly, and blocks):
+   * they must tile 1..n exactly, with no gap and no overlap (`breaks` counts both).
+   */
+  async numberCoverage(raffleId: string): Promise<NumberCoverage> {
+    const { rows } = await sql<NumberCoverage>`
+      with ranges as (
+        select first_number as f, last_number as l from ticket_order
+          where raffle_id = ${raffleId} and first_number is not null and block_id is null
+        union all
+        select first_number, last_number from ticket_block where raffle_id = ${raffleId}
+      ), ordered as (
+        select f, l, lag(l) over (order by f) as previous from ranges
+      )
+      select count(*)::int8 as ranges, min(f) as lowest, max(l) as highest,
+             coalesce(sum(l - f + 1), 0)::int8 as numbers,
+             count(*) filter (where previous is not null and f <> previous + 1)::int8 as breaks
+      from ordered`.execute(this.db);
+    return rows[0];
+  }
+}
+
+function toIso(value: Date | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+function toCounterState(row: Selectable<TicketCounterTable>): CounterState {
+  return {
+    nextNumber: row.next_number,
+    maxTickets: row.max_tickets,
+    sold: row.sold_tickets,
+    held: row.held_tickets,
+    reserved: row.reserved_tickets,
+    voided: row.voided_tickets,
+    returned: row.returned_tickets,
+    paidTotalMinor: row.paid_total_minor,
+    soldOrders: row.sold_orders,
+    salesOpen: row.sales_open,
+    salesOpenAt: row.sales_open_at,
+    salesCloseAt: row.sales_close_at,
+  };
+}

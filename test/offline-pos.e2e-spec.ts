@@ -1,0 +1,221 @@
+import { DatabaseService } from '../src/database/database.service.js';
+import { RaffleService } from '../src/raffle/raffle.service.js';
+import { TicketService } from '../src/ticket/ticket.service.js';
+import { offlineVerificationCode } from '../src/ticket/verification-code.js';
+import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { journal, types } from './support/journal.js';
+import { openRaffle, order, posCash, summary, type Headers } from './support/sales.js';
+
+const NORTH_DAKOTA = { jurisdiction: 'ND-AG' as const, channels: ['POS' as const, 'CASHIER' as const] };
+
+describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (engine) => {
+  let t: TestApp;
+  let admin: Headers;
+  let operator: Headers;
+  let seller: Headers;
+  let auditor: Headers;
+
+  beforeAll(async () => {
+    t = await startTestApp({ engine });
+    admin = bearer(await t.token(['admin'], 'alice-admin'));
+    operator = bearer(await t.token(['operator'], 'oscar-operator'));
+    seller = bearer(await t.token(['seller'], 'sam-seller'));
+    auditor = bearer(await t.token(['auditor'], 'ada-auditor'));
+  });
+  afterAll(async () => t?.close());
+
+  const reserve = (raffleId: string, payload: object, headers = seller) =>
+    t.app.inject({ method: 'POST', url: `/v1/raffles/${raffleId}/blocks`, payload, headers });
+  const upload = (blockId: string, payload: object, headers = seller) =>
+    t.app.inject({ method: 'POST', url: `/v1/blocks/${blockId}/sales`, payload, headers });
+  const giveBack = (blockId: string, payload: object, headers = seller) =>
+    t.app.inject({ method: 'POST', url: `/v1/blocks/${blockId}/return`, payload, headers });
+  const drawNow = (raffleId: string) =>
+    t.app
+      .get(DatabaseService)
+      .transaction((trx) => t.app.get(RaffleService).markDrawn(trx, raffleId, 'system:draw'));
+
+  it('refuses to reserve numbers where they may only be issued on a purchase (Ontario)', async () => {
+    const raffle = await openRaffle(t, admin, { jurisdiction: 'ON-AGCO' });
+    const response = await reserve(raffle.id, { deviceId: 'handheld-1', tickets: 50 });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({
+      code: 'RESERVATION_NOT_ALLOWED',
+      message: expect.stringContaining('TKT-3'),
+    });
+    expect((await summary(t, raffle.id, auditor)).numbers.issued).toBe(0);
+  });
+
+  it('reserves a block, records its offline sales with the codes the device printed, returns the rest; the draw waits for it', async () => {
+    const raffle = await openRaffle(t, admin, NORTH_DAKOTA);
+    expect((await reserve(raffle.id, { deviceId: 'handheld-1', tickets: 5_001 })).json().fields).toEqual([
+      { field: 'tickets', messages: [expect.stringContaining('5000')] },
+    ]);
+    const reserved = await reserve(raffle.id, { deviceId: 'handheld-1', tickets: 50 });
+    expect(reserved.statusCode).toBe(201);
+    const block = reserved.json();
+    expect(block).toMatchObject({
+      first: 1,
+      last: 50,
+      status: 'RESERVED',
+      outstandingTickets: 50,
+      deviceId: 'handheld-1',
+    });
+    expect(block.blockKey).toMatch(/^[0-9a-f]{64}$/);
+    const online = (await order(t, raffle.id, seller, posCash)).json();
+    expect(online.receipt.tickets).toEqual({ first: 51, last: 51, count: 1 });
+
+    // Sold out of coverage: the device prints codes from the block key.
+    const key = Buffer.from(block.blockKey, 'hex');
+    const soldAt = new Date(Date.parse(block.reservedAt) + 1).toISOString();
+    const sales = [
+      { first: 1, last: 5, packageId: 'five', soldAt },
+      { first: 6, last: 6, packageId: 'one', soldAt },
+      { first: 7, last: 36, packageId: 'thirty', soldAt },
+    ].map((sale) => ({
+      ...sale,
+      verificationCode: offlineVerificationCode(key, raffle.id, sale.first, sale.last),
+    }));
+
+    expect((await upload(block.blockId, { deviceId: 'handheld-2', sales })).json().code).toBe(
+      'NOT_RESERVED_TO_DEVICE',
+    );
+    const refused = await upload(block.blockId, {
+      deviceId: 'handheld-1',
+      sales: [
+        sales[0],
+        { first: 49, last: 53, packageId: 'five', soldAt },
+        { ...sales[1], verificationCode: sales[0].verificationCode },
+      ],
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().fields.map((f: { field: string }) => f.field)).toEqual([
+      'sales[1].first',
+      'sales[2].verificationCode',
+    ]);
+    expect((await summary(t, raffle.id, auditor)).soldOrders).toBe(1);
+
+    const uploaded = await upload(block.blockId, { deviceId: 'handheld-1', sales });
+    expect(uploaded.statusCode).toBe(200);
+    const result = uploaded.json();
+    expect(result.alreadyRecorded).toBe(0);
+    expect(result.recorded.map((r: { verificationCode: string }) => r.verificationCode)).toEqual(
+      sales.map((s) => s.verificationCode),
+    );
+    expect(result.recorded[0]).toMatchObject({
+      channel: 'POS_OFFLINE',
+      posId: 'handheld-1',
+      issuedAt: soldAt,
+      tickets: { first: 1, last: 5 },
+    });
+    expect(result.block).toMatchObject({
+      soldTickets: 36,
+      outstandingTickets: 14,
+      unsold: [{ first: 37, last: 50 }],
+    });
+    const retried = (await upload(block.blockId, { deviceId: 'handheld-1', sales })).json();
+    expect(retried).toMatchObject({ alreadyRecorded: 3, recorded: [] });
+    const check = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tickets/verify/${sales[2].verificationCode}`,
+    });
+    expect(check.json()).toMatchObject({ status: 'VALID', tickets: { first: 7, last: 36, count: 30 } });
+
+    expect(await summary(t, raffle.id, auditor)).toMatchObject({
+      paidTotalMinor: 1_000 + 2_000 + 1_000 + 5_000,
+      numbers: { issued: 51, sold: 37, reserved: 14, returned: 0, consistent: true },
+    });
+    expect(await t.app.get(TicketService).reservations(raffle.id)).toEqual({
+      reconciled: false,
+      outstanding: [{ blockId: block.blockId, deviceId: 'handheld-1', first: 1, last: 50 }],
+    });
+
+    // Sales close; the late upload is refused and the draw waits for the block.
+    await t.app.inject({ method: 'POST', url: `/v1/raffles/${raffle.id}/close`, headers: admin });
+    const late = await upload(block.blockId, {
+      deviceId: 'handheld-1',
+      sales: [{ first: 37, last: 37, packageId: 'one', soldAt }],
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('SALES_CLOSED');
+    await expect(drawNow(raffle.id)).rejects.toMatchObject({ code: 'RESERVATIONS_OUTSTANDING' });
+    expect((await giveBack(block.blockId, {})).statusCode).toBe(400);
+
+    const returned = await giveBack(block.blockId, { deviceId: 'handheld-1', reason: 'End of shift' });
+    expect(returned.statusCode).toBe(200);
+    expect(returned.json()).toMatchObject({
+      status: 'RETURNED',
+      returnedTickets: 14,
+      outstandingTickets: 0,
+      unsold: [{ first: 37, last: 50 }],
+    });
+    expect((await giveBack(block.blockId, { deviceId: 'handheld-1' })).json().status).toBe('RETURNED');
+    expect((await summary(t, raffle.id, auditor)).numbers).toMatchObject({
+      issued: 51,
+      sold: 37,
+      reserved: 0,
+      returned: 14,
+      consistent: true,
+    });
+    await drawNow(raffle.id);
+
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    expect(types(entries)).toEqual([
+      'RAFFLE_CREATED',
+      'RAFFLE_OPENED',
+      'NUMBERS_RESERVED',
+      'TICKETS_SOLD',
+      'TICKETS_SOLD',
+      'TICKETS_SOLD',
+      'TICKETS_SOLD',
+      'RAFFLE_CLOSED',
+      'NUMBERS_RETURNED',
+      'RAFFLE_DRAWN',
+    ]);
+    expect(entries[8].payload).toMatchObject({
+      ranges: [[37, 50]],
+      tickets: 14,
+      reason: 'End of shift',
+      deviceId: 'handheld-1',
+    });
+    const ranges = (await t.app.get(TicketService).soldRanges(raffle.id)).map((r) => [r.first, r.last]);
+    expect(ranges).toEqual([
+      [1, 5],
+      [6, 6],
+      [7, 36],
+      [51, 51],
+    ]);
+  });
+
+  it('lets an operator return a lost device’s block, and refuses sales into it afterwards', async () => {
+    const raffle = await openRaffle(t, admin, NORTH_DAKOTA);
+    const block = (await reserve(raffle.id, { deviceId: 'handheld-9', tickets: 10 })).json();
+    const lost = await giveBack(block.blockId, { reason: 'DEVICE_LOST' }, operator);
+    expect(lost.json()).toMatchObject({
+      status: 'RETURNED',
+      returnedTickets: 10,
+      closeReason: 'DEVICE_LOST',
+    });
+    const key = Buffer.from(block.blockKey, 'hex');
+    const sale = {
+      first: block.first,
+      last: block.first,
+      packageId: 'one',
+      soldAt: new Date(Date.parse(block.reservedAt) + 1).toISOString(),
+    };
+    const after = await upload(block.blockId, {
+      deviceId: 'handheld-9',
+      sales: [{ ...sale, verificationCode: offlineVerificationCode(key, raffle.id, sale.first, sale.last) }],
+    });
+    expect(after.json().code).toBe('BLOCK_RETURNED');
+    expect((await summary(t, raffle.id, auditor)).numbers).toMatchObject({
+      issued: 10,
+      returned: 10,
+      consistent: true,
+    });
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/v1/blocks/${block.blockId}`, headers: auditor })).json()
+        .blockKey,
+    ).toBeUndefined();
+  });
+});

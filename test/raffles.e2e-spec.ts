@@ -1,0 +1,283 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { sql } from 'kysely';
+import { createApp } from '../src/app.factory.js';
+import { loadEnvironment } from '../src/config/environment.js';
+import { DatabaseService } from '../src/database/database.service.js';
+import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { fixedPrizeDraft, raffleDraft } from './support/factories.js';
+import { journal, types } from './support/journal.js';
+
+describe.each(['pglite', 'postgres'] as const)('raffles on %s', (engine) => {
+  let t: TestApp;
+  let admin: Record<string, string>;
+  let seller: Record<string, string>;
+  let auditor: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await startTestApp({ engine, env: { SALES_SCHEDULER_INTERVAL_MS: '100' } });
+    admin = bearer(await t.token(['admin'], 'alice-admin'));
+    seller = bearer(await t.token(['seller'], 'sam-seller'));
+    auditor = bearer(await t.token(['auditor'], 'ada-auditor'));
+  });
+  afterAll(async () => t?.close());
+
+  async function create(body: object = raffleDraft()) {
+    return t.app.inject({ method: 'POST', url: '/v1/raffles', payload: body, headers: admin });
+  }
+  async function post(id: string, action: string, payload?: object) {
+    return t.app.inject({ method: 'POST', url: `/v1/raffles/${id}/${action}`, payload, headers: admin });
+  }
+  async function get(id: string) {
+    return (await t.app.inject({ method: 'GET', url: `/v1/raffles/${id}`, headers: auditor })).json();
+  }
+
+  it('creates a draft, edits it with a version check, opens it and freezes its rules', async () => {
+    const created = await create();
+    expect(created.statusCode).toBe(201);
+    const draft = created.json();
+    expect(draft).toMatchObject({
+      status: 'DRAFT',
+      version: 1,
+      type: 'FIFTY_FIFTY',
+      createdBy: 'alice-admin',
+    });
+    expect(draft.rulesHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(draft.allowedTransitions).toEqual(['OPEN', 'CANCELLED']);
+
+    const renamed = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/raffles/${draft.id}`,
+      payload: { name: 'Spring 50/50' },
+      headers: { ...admin, 'if-match': '"1"' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ name: 'Spring 50/50', version: 2 });
+    expect(renamed.json().rulesHash).not.toBe(draft.rulesHash);
+
+    const stale = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/raffles/${draft.id}`,
+      payload: { name: 'Lost update' },
+      headers: { ...admin, 'if-match': '"1"' },
+    });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json().code).toBe('VERSION_MISMATCH');
+
+    const opened = await post(draft.id, 'open');
+    expect(opened.statusCode).toBe(200);
+    expect(opened.json()).toMatchObject({ status: 'OPEN', version: 2 });
+    expect(opened.json().openedAt).toEqual(expect.any(String));
+
+    const frozen = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/raffles/${draft.id}`,
+      payload: { maxTickets: 10 },
+      headers: admin,
+    });
+    expect(frozen.statusCode).toBe(409);
+    expect(frozen.json()).toMatchObject({ code: 'RULES_FROZEN' });
+    expect(await get(draft.id)).toMatchObject({ name: 'Spring 50/50', maxTickets: 1_000_000, version: 2 });
+
+    const entries = await journal(t, `raffle/${draft.id}`);
+    expect(types(entries)).toEqual(['RAFFLE_CREATED', 'RAFFLE_UPDATED', 'RAFFLE_OPENED']);
+    expect(entries[2].payload).toMatchObject({
+      raffleId: draft.id,
+      from: 'DRAFT',
+      to: 'OPEN',
+      by: 'alice-admin',
+      rulesHash: renamed.json().rulesHash,
+    });
+  });
+
+  it('refuses a change of frozen rules in the database itself', async () => {
+    const raffle = (await create()).json();
+    await post(raffle.id, 'open');
+    const db = t.app.get(DatabaseService).db;
+    await expect(sql`update raffle set rules = '{}' where id = ${raffle.id}`.execute(db)).rejects.toThrow(
+      /frozen/,
+    );
+  });
+
+  it('answers 400 naming every bad field, and creates nothing', async () => {
+    const before = (
+      await t.app.inject({ method: 'GET', url: '/v1/raffles?limit=200', headers: auditor })
+    ).json();
+    const bad = await create({
+      ...raffleDraft(),
+      currency: 'cad',
+      packages: [{ id: 'one', tickets: 0, priceMinor: 10.5 }],
+      salesOpenAt: '2026-12-01T10:00:00',
+      jurisdiction: 'XX',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
+    expect(
+      bad
+        .json()
+        .fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['currency', 'jurisdiction', 'packages[0].priceMinor', 'packages[0].tickets', 'salesOpenAt']);
+    const crossField = await create(
+      raffleDraft({ jurisdiction: 'ON-AGCO', prizeShareBps: 4_000, maxTicketsPerOrder: 5 }),
+    );
+    expect(crossField.statusCode).toBe(400);
+    expect(crossField.json().fields.map((f: { field: string }) => f.field)).toEqual([
+      'packages[2].tickets',
+      'prizeShareBps',
+    ]);
+    expect(crossField.json().message).toContain('PRIZE-1');
+    const unknown = await create({ ...raffleDraft(), winner: 7 });
+    expect(unknown.statusCode).toBe(400);
+    const after = (
+      await t.app.inject({ method: 'GET', url: '/v1/raffles?limit=200', headers: auditor })
+    ).json();
+    expect(after).toHaveLength(before.length);
+  });
+
+  it('lets only admins and operators change raffles, and everyone with a role read them', async () => {
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/v1/raffles', payload: raffleDraft(), headers: seller }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/v1/raffles', payload: raffleDraft(), headers: auditor }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/v1/raffles', payload: raffleDraft() })).statusCode,
+    ).toBe(401);
+    const raffle = (await create(fixedPrizeDraft())).json();
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/v1/raffles/${raffle.id}`, headers: seller })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'POST', url: `/v1/raffles/${raffle.id}/open`, headers: seller }))
+        .statusCode,
+    ).toBe(403);
+  });
+
+  it('refuses invalid transitions with 409 and changes nothing', async () => {
+    const raffle = (await create()).json();
+    const close = await post(raffle.id, 'close');
+    expect(close.statusCode).toBe(409);
+    expect(close.json()).toMatchObject({ code: 'INVALID_TRANSITION' });
+    expect(close.json().message).toContain('DRAFT; it can go to OPEN or CANCELLED, not CLOSED');
+
+    const cancelled = await post(raffle.id, 'cancel', { reason: 'Entered twice by mistake' });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: 'CANCELLED', cancelReason: 'Entered twice by mistake' });
+    expect((await post(raffle.id, 'open')).json().code).toBe('INVALID_TRANSITION');
+    expect((await post(raffle.id, 'cancel', { reason: 'again' })).statusCode).toBe(409);
+    expect((await post(raffle.id, 'cancel', {})).statusCode).toBe(400);
+    expect(await get(raffle.id)).toMatchObject({ status: 'CANCELLED' });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/v1/raffles/not-a-uuid', headers: admin })).statusCode,
+    ).toBe(400);
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/v1/raffles/3f0b8a4e-7d7e-4f5e-9a55-3c2f1d0e9b11/open',
+      headers: admin,
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(types(await journal(t, `raffle/${raffle.id}`))).toEqual(['RAFFLE_CREATED', 'RAFFLE_CANCELLED']);
+  });
+
+  it('refuses to open a raffle whose sales window has ended', async () => {
+    const past = raffleDraft({
+      salesOpenAt: new Date(Date.now() - 7_200_000).toISOString(),
+      salesCloseAt: new Date(Date.now() - 3_600_000).toISOString(),
+      prizes: [
+        { id: 'main', name: 'Main', kind: 'MAIN', drawAt: new Date(Date.now() + 3_600_000).toISOString() },
+      ],
+    });
+    const raffle = (await create(past)).json();
+    const opened = await post(raffle.id, 'open');
+    expect(opened.statusCode).toBe(409);
+    expect(opened.json()).toMatchObject({ code: 'RAFFLE_NOT_OPENABLE', fields: [{ field: 'salesCloseAt' }] });
+  });
+
+  it('closes sales by itself at the end of the window, once', async () => {
+    const closeAt = Date.now() + 1_500;
+    const raffle = (
+      await create(
+        raffleDraft({
+          salesCloseAt: new Date(closeAt).toISOString(),
+          prizes: [
+            { id: 'main', name: 'Main', kind: 'MAIN', drawAt: new Date(closeAt + 60_000).toISOString() },
+          ],
+        }),
+      )
+    ).json();
+    expect((await post(raffle.id, 'open')).statusCode).toBe(200);
+    for (let i = 0; i < 50 && (await get(raffle.id)).status === 'OPEN'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const closed = await get(raffle.id);
+    expect(closed.status).toBe('CLOSED');
+    expect(Date.parse(closed.closedAt)).toBeGreaterThanOrEqual(closeAt);
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    expect(types(entries)).toEqual(['RAFFLE_CREATED', 'RAFFLE_OPENED', 'RAFFLE_CLOSED']);
+    expect(entries[2].payload).toMatchObject({ reason: 'SALES_WINDOW_ENDED', by: 'system:scheduler' });
+  });
+
+  it('lists the jurisdiction profiles publicly', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/v1/jurisdictions' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().map((p: { code: string }) => p.code)).toEqual([
+      'ON-AGCO',
+      'WA-GCC',
+      'ND-AG',
+      'GLI31-DEFAULT',
+    ]);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/jurisdictions/ND-AG' })).json()).toMatchObject({
+      numberReservation: { value: { allowed: true } },
+    });
+    expect((await t.app.inject({ method: 'GET', url: '/v1/jurisdictions/XX' })).statusCode).toBe(400);
+  });
+});
+
+describe('closing sales with several replicas on one PostgreSQL database', () => {
+  it('closes each raffle exactly once', async () => {
+    const first = await startTestApp({ engine: 'postgres', env: { SALES_SCHEDULER_INTERVAL_MS: '50' } });
+    const replicas: NestFastifyApplication[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const config = loadEnvironment({
+          LOG_LEVEL: 'silent',
+          NODE_ENV: 'test',
+          DATA_DIR: first.dataDir,
+          DATABASE_URL: first.database!.url,
+          SALES_SCHEDULER_INTERVAL_MS: '50',
+        });
+        replicas.push(await createApp(config));
+      }
+      const admin = bearer(await first.token(['admin'], 'alice-admin'));
+      const closeAt = Date.now() + 1_200;
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const draft = raffleDraft({
+          name: `Replica test ${i}`,
+          salesCloseAt: new Date(closeAt + i * 20).toISOString(),
+          prizes: [
+            { id: 'main', name: 'Main', kind: 'MAIN', drawAt: new Date(closeAt + 60_000).toISOString() },
+          ],
+        });
+        const raffle = (
+          await first.app.inject({ method: 'POST', url: '/v1/raffles', payload: draft, headers: admin })
+        ).json();
+        await first.app.inject({ method: 'POST', url: `/v1/raffles/${raffle.id}/open`, headers: admin });
+        ids.push(raffle.id);
+      }
+      await new Promise((resolve) => setTimeout(resolve, closeAt - Date.now() + 800));
+      const entries = await journal(first);
+      for (const id of ids) {
+        expect(
+          entries.filter((e) => e.subject === `raffle/${id}` && e.type === 'RAFFLE_CLOSED'),
+        ).toHaveLength(1);
+      }
+    } finally {
+      for (const replica of replicas) await replica.close();
+      await first.close();
+    }
+  });
+});

@@ -1,0 +1,307 @@
+import { SalesLifecycle } from '../src/ticket/sales-lifecycle.js';
+import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { idempotencyKey } from './support/factories.js';
+import { startFakeStripe, type FakeStripe } from './support/fake-stripe.js';
+import { journal, types } from './support/journal.js';
+import { openRaffle, order, summary, type Headers } from './support/sales.js';
+
+const online = { packageId: 'five', channel: 'ONLINE', paymentMethod: 'stripe' };
+
+describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on %s', (engine) => {
+  let stripe: FakeStripe;
+  let t: TestApp;
+  let admin: Headers;
+  let storefront: Headers;
+  let auditor: Headers;
+
+  beforeAll(async () => {
+    stripe = await startFakeStripe();
+    t = await startTestApp({
+      engine,
+      env: {
+        PAYMENT_PROVIDERS: 'stripe,cash',
+        STRIPE_SECRET_KEY: stripe.secretKey,
+        STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+        STRIPE_API_URL: stripe.url,
+        SALES_SCHEDULER_INTERVAL_MS: '100',
+      },
+    });
+    admin = bearer(await t.token(['admin'], 'alice-admin'));
+    storefront = bearer(await t.token(['seller'], 'storefront'));
+    auditor = bearer(await t.token(['auditor'], 'ada-auditor'));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await stripe?.stop();
+  });
+
+  function deliver(delivery: { payload: string; signature: string }) {
+    return t.app.inject({
+      method: 'POST',
+      url: '/v1/payments/stripe/webhook',
+      payload: delivery.payload,
+      headers: { 'content-type': 'application/json', 'stripe-signature': delivery.signature },
+    });
+  }
+  async function getOrder(orderId: string) {
+    return (await t.app.inject({ method: 'GET', url: `/v1/orders/${orderId}`, headers: auditor })).json();
+  }
+  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+    for (let i = 0; i < 100; i++) {
+      const value = await read();
+      if (done(value)) return value;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return read();
+  }
+
+  it('holds an online order until Stripe confirms the payment, then issues its tickets once', async () => {
+    const raffle = await openRaffle(t, admin);
+    const key = idempotencyKey();
+    const placed = await order(t, raffle.id, storefront, online, key);
+    expect(placed.statusCode).toBe(201);
+    const pending = placed.json();
+    expect(pending).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      receipt: null,
+      totalMinor: 2_000,
+      payment: { method: 'stripe', status: 'REQUIRES_PAYMENT', intentId: expect.stringMatching(/^pi_/) },
+    });
+    expect(pending.payment.clientSecret).toMatch(/^pi_.+_secret_/);
+    expect(Date.parse(pending.holdUntil)).toBeGreaterThan(Date.now());
+    const intent = stripe.intents.get(pending.payment.intentId)!;
+    expect(intent).toMatchObject({
+      amount: 2_000,
+      currency: 'cad',
+      metadata: { orderId: pending.orderId, raffleId: raffle.id },
+    });
+    expect((await summary(t, raffle.id, auditor)).heldTickets).toBe(5);
+
+    const retry = await order(t, raffle.id, storefront, online, key);
+    expect(retry.json()).toMatchObject({ orderId: pending.orderId, payment: { intentId: intent.id } });
+    expect(
+      stripe.calls.filter(
+        (c) => c.path === '/v1/payment_intents' && c.idempotencyKey === `fairdraw-order-${pending.orderId}`,
+      ),
+    ).toHaveLength(1);
+
+    const event = stripe.webhook('payment_intent.succeeded', stripe.succeed(intent.id));
+    const first = await deliver(event);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ received: true, duplicate: false, outcome: 'issued' });
+    const paid = await getOrder(pending.orderId);
+    expect(paid).toMatchObject({
+      status: 'PAID',
+      payment: { status: 'PAID', intentId: intent.id, clientSecret: null },
+    });
+    expect(paid.receipt).toMatchObject({
+      channel: 'ONLINE',
+      posId: 'ONLINE',
+      tickets: { first: 1, last: 5, count: 5 },
+    });
+
+    expect((await deliver(event)).json()).toEqual({ received: true, duplicate: true, outcome: 'duplicate' });
+    const redelivered = stripe.webhook('payment_intent.succeeded', stripe.intents.get(intent.id)!);
+    expect((await deliver(redelivered)).json()).toMatchObject({ duplicate: false, outcome: 'already_paid' });
+    expect(await getOrder(pending.orderId)).toEqual(paid);
+
+    const sales = await summary(t, raffle.id, auditor);
+    expect(sales).toMatchObject({
+      heldTickets: 0,
+      paidTotalMinor: 2_000,
+      numbers: { issued: 5, sold: 5, consistent: true },
+    });
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    expect(types(entries)).toEqual([
+      'RAFFLE_CREATED',
+      'RAFFLE_OPENED',
+      'ORDER_PLACED',
+      'PAYMENT_STARTED',
+      'TICKETS_SOLD',
+    ]);
+    expect(entries[4].payload).toMatchObject({
+      orderId: pending.orderId,
+      first: 1,
+      last: 5,
+      payment: { provider: 'stripe', ref: intent.id },
+    });
+  });
+
+  it('refuses webhooks whose signature does not match the raw body, and changes nothing', async () => {
+    const raffle = await openRaffle(t, admin);
+    const pending = (await order(t, raffle.id, storefront, online)).json();
+    const event = stripe.webhook('payment_intent.succeeded', stripe.succeed(pending.payment.intentId));
+    const tampered = {
+      payload: event.payload.replace('"amount":2000', '"amount":1'),
+      signature: event.signature,
+    };
+    for (const delivery of [tampered, { payload: event.payload, signature: 't=1,v1=deadbeef' }]) {
+      const response = await deliver(delivery);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().code).toBe('WEBHOOK_SIGNATURE_INVALID');
+    }
+    const unsigned = await t.app.inject({
+      method: 'POST',
+      url: '/v1/payments/stripe/webhook',
+      payload: event.payload,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(unsigned.statusCode).toBe(400);
+    expect((await getOrder(pending.orderId)).status).toBe('PENDING_PAYMENT');
+    expect((await deliver(event)).json().outcome).toBe('issued');
+  });
+
+  it('handles events in any order: a failure after the success is stale, a failure before it is journaled', async () => {
+    const raffle = await openRaffle(t, admin);
+    const a = (await order(t, raffle.id, storefront, online)).json();
+    const failedA = stripe.fail(a.payment.intentId);
+    const succeededA = stripe.succeed(a.payment.intentId);
+    expect((await deliver(stripe.webhook('payment_intent.succeeded', succeededA))).json().outcome).toBe(
+      'issued',
+    );
+    expect((await deliver(stripe.webhook('payment_intent.payment_failed', failedA))).json().outcome).toBe(
+      'stale',
+    );
+    expect((await getOrder(a.orderId)).status).toBe('PAID');
+
+    const b = (await order(t, raffle.id, storefront, online)).json();
+    expect(
+      (await deliver(stripe.webhook('payment_intent.payment_failed', stripe.fail(b.payment.intentId)))).json()
+        .outcome,
+    ).toBe('payment-failed');
+    expect((await getOrder(b.orderId)).status).toBe('PENDING_PAYMENT');
+    expect(
+      (await deliver(stripe.webhook('payment_intent.succeeded', stripe.succeed(b.payment.intentId)))).json()
+        .outcome,
+    ).toBe('issued');
+    expect((await getOrder(b.orderId)).receipt.tickets).toEqual({ first: 6, last: 10, count: 5 });
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    expect(entries.filter((e) => e.type === 'PAYMENT_FAILED').map((e) => e.payload.orderId)).toEqual([
+      b.orderId,
+    ]);
+    expect(
+      (await deliver(stripe.webhook('charge.dispute.created', { id: 'dp_1', object: 'dispute' }))).json()
+        .outcome,
+    ).toBe('ignored');
+  });
+
+  it('releases the hold of a cancelled payment, and refunds a payment that arrives after its order closed', async () => {
+    const raffle = await openRaffle(t, admin);
+    const pending = (await order(t, raffle.id, storefront, online)).json();
+    const intentId = pending.payment.intentId;
+    expect((await summary(t, raffle.id, auditor)).heldTickets).toBe(5);
+    const canceled = { ...stripe.intents.get(intentId)!, status: 'canceled' };
+    expect((await deliver(stripe.webhook('payment_intent.canceled', canceled))).json().outcome).toBe(
+      'payment-canceled',
+    );
+    expect(await getOrder(pending.orderId)).toMatchObject({
+      status: 'CANCELLED',
+      closeReason: 'PAYMENT_CANCELED',
+      receipt: null,
+    });
+    expect((await summary(t, raffle.id, auditor)).heldTickets).toBe(0);
+
+    const late = await deliver(stripe.webhook('payment_intent.succeeded', stripe.succeed(intentId)));
+    expect(late.json().outcome).toBe('refund');
+    const refunded = await until(
+      () => getOrder(pending.orderId),
+      (o) => o.refund?.status === 'SUCCEEDED',
+    );
+    expect(refunded).toMatchObject({
+      status: 'CANCELLED',
+      receipt: null,
+      refund: { status: 'SUCCEEDED', amountMinor: 2_000, reason: 'PAID_AFTER_ORDER_CLOSED' },
+    });
+    const stripeRefund = [...stripe.refunds.values()].find((r) => r.payment_intent === intentId)!;
+    expect(stripeRefund).toMatchObject({ amount: 2_000, metadata: { orderId: pending.orderId } });
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    expect(types(entries).slice(2)).toEqual([
+      'ORDER_PLACED',
+      'PAYMENT_STARTED',
+      'ORDER_CANCELLED',
+      'REFUND_REQUESTED',
+      'REFUND_COMPLETED',
+    ]);
+    expect(entries.at(-1)!.payload).toMatchObject({
+      orderId: pending.orderId,
+      providerRefundId: stripeRefund.id,
+    });
+    expect((await summary(t, raffle.id, auditor)).numbers).toMatchObject({ issued: 0, sold: 0 });
+  });
+
+  it('releases holds whose time ran out, and cancels the PaymentIntent at Stripe', async () => {
+    const raffle = await openRaffle(t, admin);
+    const pending = (await order(t, raffle.id, storefront, online)).json();
+    const released = await t.app.get(SalesLifecycle).expireHolds(new Date(Date.parse(pending.holdUntil) + 1));
+    expect(released).toBeGreaterThanOrEqual(1);
+    expect(await getOrder(pending.orderId)).toMatchObject({
+      status: 'CANCELLED',
+      closeReason: 'PAYMENT_NOT_RECEIVED',
+    });
+    expect((await summary(t, raffle.id, auditor)).heldTickets).toBe(0);
+    await until(
+      async () => stripe.intents.get(pending.payment.intentId)!.status,
+      (status) => status === 'canceled',
+    );
+    expect(stripe.intents.get(pending.payment.intentId)!.status).toBe('canceled');
+  });
+
+  it('waits for a pending Stripe refund to be confirmed by webhook', async () => {
+    const raffle = await openRaffle(t, admin);
+    const pending = (await order(t, raffle.id, storefront, online)).json();
+    await deliver(
+      stripe.webhook('payment_intent.canceled', {
+        ...stripe.intents.get(pending.payment.intentId)!,
+        status: 'canceled',
+      }),
+    );
+    stripe.refundStatus = 'pending';
+    try {
+      await deliver(stripe.webhook('payment_intent.succeeded', stripe.succeed(pending.payment.intentId)));
+      const waiting = await until(
+        () => getOrder(pending.orderId),
+        (o) => o.refund?.status === 'PENDING_PROVIDER',
+      );
+      expect(waiting.refund.status).toBe('PENDING_PROVIDER');
+    } finally {
+      stripe.refundStatus = 'succeeded';
+    }
+    const refund = [...stripe.refunds.values()].find((r) => r.payment_intent === pending.payment.intentId)!;
+    const confirmed = await deliver(stripe.webhook('refund.updated', { ...refund, status: 'succeeded' }));
+    expect(confirmed.json().outcome).toBe('refund-succeeded');
+    expect((await getOrder(pending.orderId)).refund.status).toBe('SUCCEEDED');
+    expect(
+      (await deliver(stripe.webhook('refund.updated', { ...refund, status: 'succeeded' }))).json().outcome,
+    ).toBe('refund-already-final');
+  });
+
+  it('answers 503 when Stripe is unreachable; the retry with the same key completes the same order', async () => {
+    const raffle = await openRaffle(t, admin);
+    const key = idempotencyKey();
+    stripe.failNext(10);
+    const down = await order(t, raffle.id, storefront, online, key);
+    expect(down.statusCode).toBe(503);
+    expect(down.json().code).toBe('PAYMENT_PROVIDER_UNAVAILABLE');
+    stripe.failNext(0);
+    const retry = await order(t, raffle.id, storefront, online, key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      payment: { intentId: expect.stringMatching(/^pi_/) },
+    });
+    expect((await summary(t, raffle.id, auditor)).heldTickets).toBe(5);
+  });
+
+  it('refunds a payment whose amount does not match its order', async () => {
+    const raffle = await openRaffle(t, admin);
+    const pending = (await order(t, raffle.id, storefront, online)).json();
+    const paid = { ...stripe.succeed(pending.payment.intentId), amount: 1_000, amount_received: 1_000 };
+    expect((await deliver(stripe.webhook('payment_intent.succeeded', paid))).json().outcome).toBe('refund');
+    expect(await getOrder(pending.orderId)).toMatchObject({
+      status: 'CANCELLED',
+      closeReason: 'AMOUNT_MISMATCH',
+      receipt: null,
+    });
+    expect(await summary(t, raffle.id, auditor)).toMatchObject({ heldTickets: 0, numbers: { issued: 0 } });
+  });
+});
