@@ -3,7 +3,7 @@
 // same harness against GET /health/live of the same process in the same run (the HTTP ceiling).
 // Every sale is durable (synchronous commit) and journaled; the run checks that afterwards.
 //
-//   npm run bench:sales [-- --seconds 10 --rounds 3 --connections 64 --rate 1000]
+//   npm run bench:sales [-- --seconds 10 --rounds 3 --connections 256 --rate-connections 64 --rate 1000 --replicas 1]
 //
 // Needs the built service (npm run build, or --dist <folder> for another build) and the local
 // PostgreSQL (TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
@@ -22,7 +22,8 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '64' },
+    connections: { type: 'string', default: '256' },
+    'rate-connections': { type: 'string', default: '64' },
     rate: { type: 'string', default: '1000' },
     replicas: { type: 'string', default: '1' },
     dist: { type: 'string', default: 'dist' },
@@ -33,6 +34,7 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
+const rateConnections = Number(values['rate-connections']);
 const rate = Number(values.rate);
 const replicas = Number(values.replicas);
 const dist = resolve(values.dist);
@@ -196,18 +198,34 @@ async function main() {
     const sales = (extra) => cannon({ url: bases, idReplacement: true, requests: [sale], ...extra });
     const health = (extra) => cannon({ url: bases.map((base) => `${base}/health/live`), ...extra });
 
+    // After a burst of sales the journal may still be integrating: let it finish, so each
+    // measurement starts from a quiet service.
+    const settle = async () => {
+      let last = -1;
+      for (let i = 0; i < 300; i++) {
+        const size = (await json(await fetch(`${service.base}/v1/ledger/digest`, { headers: admin })))
+          .treeSize;
+        if (size === last) return;
+        last = size;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+
     console.error(`warming up (${seconds} s of sales, then of /health/live)...`);
     await sales({});
+    await settle();
     await health({});
 
     const rows = { health: [], sales: [], healthFixed: [], salesFixed: [] };
     let accepted = 0;
     for (let round = 1; round <= rounds; round++) {
       console.error(`round ${round}/${rounds}`);
+      await settle();
       const h = await health({});
       const s = await sales({});
-      const hf = await health({ overallRate: rate });
-      const sf = await sales({ overallRate: rate });
+      await settle();
+      const hf = await health({ overallRate: rate, connections: rateConnections });
+      const sf = await sales({ overallRate: rate, connections: rateConnections });
       for (const [name, result] of [
         ['health', h],
         ['sales', s],
@@ -245,7 +263,8 @@ async function main() {
       `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ` +
         `PostgreSQL ${database.settings.server_version} (synchronous_commit=${database.settings.synchronous_commit}, fsync=${database.settings.fsync}); ` +
         `${replicas} service process${replicas > 1 ? 'es' : ''} on one database; ` +
-        `autocannon ${connections} connections, ${seconds} s per measurement, median of ${rounds} rounds`,
+        `autocannon ${connections} connections at saturation and ${rateConnections} at ${rate}/s, ` +
+        `${seconds} s per measurement, median of ${rounds} rounds`,
     );
     console.log('\n| measurement | per second | p50 ms | p99 ms |\n|---|---:|---:|---:|');
     console.log(line('GET /health/live, saturation (HTTP ceiling)', rows.health));
