@@ -89,6 +89,7 @@ describe('loadEnvironment: the RNG settings', () => {
     AUTH_ISSUER: 'https://cognito-idp.ca-central-1.amazonaws.com/pool',
     AUTH_AUDIENCE: 'client',
     LEDGER_SIGNING_KEY: 'PRIVATE+KEY+fairdraw.example/ledger+0a1b2c3d+AAAA',
+    PAYMENT_PROVIDERS: 'cash',
   };
 
   it('defaults to the os provider outside production, with the documented defaults', () => {
@@ -158,5 +159,64 @@ describe('loadEnvironment: the RNG settings', () => {
     expect(isKmsStandIn('https://vpce-0abc-xyz.kms.ca-central-1.vpce.amazonaws.com')).toBe(false);
     expect(isKmsStandIn('http://127.0.0.1:5000')).toBe(true);
     expect(isKmsStandIn('https://amazonaws.com.example.net')).toBe(true);
+  });
+});
+
+describe('loadEnvironment: the payment settings', () => {
+  const production = {
+    NODE_ENV: 'production',
+    AUTH_JWKS_URL: 'https://cognito-idp.ca-central-1.amazonaws.com/pool/.well-known/jwks.json',
+    AUTH_ISSUER: 'https://cognito-idp.ca-central-1.amazonaws.com/pool',
+    AUTH_AUDIENCE: 'client',
+    LEDGER_SIGNING_KEY: 'PRIVATE+KEY+fairdraw.example/ledger+0a1b2c3d+AAAA',
+    RNG_ALLOW_UNCERTIFIED: 'true',
+  };
+  const stripe = {
+    PAYMENT_PROVIDERS: 'stripe,cash',
+    STRIPE_SECRET_KEY: 'sk_test_secret123',
+    STRIPE_WEBHOOK_SECRET: 'whsec_secret456',
+  };
+
+  it('keeps the development default (cash,test) outside production and accepts stripe with its secrets', () => {
+    expect(loadEnvironment({}).PAYMENT_PROVIDERS).toBe('cash,test');
+    expect(loadEnvironment({ ...production, ...stripe }).PAYMENT_PROVIDERS).toBe('stripe,cash');
+  });
+
+  it.each([
+    [{ ...production }, 'PAYMENT_PROVIDERS'],
+    [
+      {
+        ...production,
+        PAYMENT_PROVIDERS: 'stripe,test',
+        STRIPE_SECRET_KEY: 'sk_test_a',
+        STRIPE_WEBHOOK_SECRET: 'whsec_b',
+      },
+      'PAYMENT_PROVIDERS',
+    ],
+    [{ ...stripe, STRIPE_SECRET_KEY: undefined }, 'STRIPE_SECRET_KEY'],
+    [{ ...stripe, STRIPE_WEBHOOK_SECRET: undefined }, 'STRIPE_WEBHOOK_SECRET'],
+  ])('refuses %j naming %s, without echoing a secret', (env, variable) => {
+    const error = configErrorOf(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}`)).toBe(true);
+    expect(error.message).not.toMatch(/secret123|secret456/);
+  });
+});
+
+describe('loadEnvironment: secrets in error messages', () => {
+  it.each([
+    ['DATABASE_URL', 'mysql://fairdraw:hunter2-pw@db/fairdraw'],
+    ['LEDGER_SIGNING_KEY', 'PRIVATE+KEY+hunter2-pw'],
+    ['STRIPE_SECRET_KEY', 'sk_live hunter2-pw'],
+    ['STRIPE_WEBHOOK_SECRET', 'whsec hunter2-pw'],
+  ])('names a malformed %s without echoing its value', (variable, value) => {
+    const error = configErrorOf({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain('value withheld');
+    expect(error.message).not.toContain('hunter2-pw');
+  });
+
+  it('still shows the value of an ordinary variable, to help fix it', () => {
+    expect(configErrorOf({ PORT: 'eighty' }).message).toContain('got "eighty"');
   });
 });

@@ -407,7 +407,28 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig
     throw new ConfigError('AWS_REGION', 'AWS_REGION is required when ANCHOR_S3_BUCKET is set');
   }
   checkRngEnvironment(parsed);
+  checkPaymentEnvironment(parsed);
   return parsed;
+}
+
+/**
+ * The payment settings that depend on each other and on NODE_ENV, checked at start so that a
+ * deployment missing them stops with one message naming the variable.
+ */
+export function checkPaymentEnvironment(config: AppConfig): void {
+  const names = new Set(config.PAYMENT_PROVIDERS.split(',').map((name) => name.trim()));
+  if (names.has('test') && config.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'PAYMENT_PROVIDERS',
+      'PAYMENT_PROVIDERS must not include test when NODE_ENV=production (the default is cash,test: set it, e.g. stripe,cash)',
+    );
+  }
+  if (names.has('stripe')) {
+    for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+      if (!config[name])
+        throw new ConfigError(name, `${name} is required when PAYMENT_PROVIDERS includes stripe`);
+    }
+  }
 }
 
 /** True for a KMS endpoint that is not AWS's own (a stand-in such as moto_server): its bytes are not certified. */
@@ -481,8 +502,23 @@ function declaredVariables(settings: new () => object): Set<string> {
   return names;
 }
 
+/** Variables whose values are secrets (or hold one, as a connection URL holds its password): never echoed. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'DATABASE_PASSWORD',
+  'LEDGER_SIGNING_KEY',
+  'PKCS11_PIN',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+]);
+
 function toConfigError(error: ValidationError): ConfigError {
   const reasons = Object.values(error.constraints ?? {});
-  const shown = error.value === undefined ? 'missing' : `got ${JSON.stringify(String(error.value))}`;
+  const shown =
+    error.value === undefined
+      ? 'missing'
+      : SECRET_VARIABLES.has(error.property)
+        ? 'value withheld: a secret'
+        : `got ${JSON.stringify(String(error.value))}`;
   return new ConfigError(error.property, `${error.property}: ${reasons[0] ?? 'is invalid'} (${shown})`);
 }

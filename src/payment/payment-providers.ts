@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainException } from '../common/domain.exception.js';
 import { SERVICE_VERSION } from '../common/service-version.js';
-import { AppConfig, ConfigError } from '../config/environment.js';
+import { AppConfig, checkPaymentEnvironment } from '../config/environment.js';
 import { parseProviderList, type PaymentProvider, type PaymentProviderName } from './payment-provider.js';
 import { CashProvider } from './providers/cash.provider.js';
 import { StripeProvider } from './providers/stripe.provider.js';
@@ -14,19 +14,9 @@ export class PaymentProviders {
   readonly stripe?: StripeProvider;
 
   constructor(config: AppConfig) {
+    checkPaymentEnvironment(config);
     for (const name of parseProviderList(config.PAYMENT_PROVIDERS)) {
-      if (name === 'test' && config.NODE_ENV === 'production') {
-        throw new ConfigError(
-          'PAYMENT_PROVIDERS',
-          'PAYMENT_PROVIDERS must not include test when NODE_ENV=production',
-        );
-      }
       if (name === 'stripe') {
-        for (const variable of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
-          if (!config[variable]) {
-            throw new ConfigError(variable, `${variable} is required when PAYMENT_PROVIDERS includes stripe`);
-          }
-        }
         this.stripe = new StripeProvider({
           secretKey: config.STRIPE_SECRET_KEY!,
           webhookSecret: config.STRIPE_WEBHOOK_SECRET!,
