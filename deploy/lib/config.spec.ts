@@ -37,6 +37,7 @@ describe('configFromContext', () => {
       pkcs11TokenLabel: 'hsm1',
       ledgerOrigin: 'raffle.hospital-lottery.ca/ledger',
       migrateCommand: ['node', 'dist/src/database/cli/migrate.js'],
+      paymentProviders: 'stripe,cash',
     });
   });
 
@@ -72,6 +73,7 @@ describe('configFromContext', () => {
     expect(keyOf({ ...real, bootstrap: 'yes' })).toBe('bootstrap');
     expect(keyOf({ ...real, hostedZoneId: 'Z123ABC' })).toBe('hostedZoneId');
     expect(keyOf({ ...real, anchorRetentionDays: '0' })).toBe('anchorRetentionDays');
+    expect(keyOf({ ...real, paymentProviders: 'stripe,test' })).toBe('paymentProviders');
     const { imageTag: _imageTag, ...noImage } = real;
     expect(failure(() => read(noImage)).message).toMatch(/"imageTag": is required/);
   });

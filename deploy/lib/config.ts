@@ -60,6 +60,12 @@ export interface FairdrawConfig extends FoundationConfig {
   /** Checkpoint origin line; defaults to `<domainName>/ledger`. */
   readonly ledgerOrigin: string;
   readonly logLevel: string;
+  /**
+   * PAYMENT_PROVIDERS of the service: `stripe` (online sales; its API key and webhook secret come
+   * from Secrets Manager) and/or `cash` (POS and cashier sales). The development-only `test`
+   * provider is refused, as the service itself refuses it in production.
+   */
+  readonly paymentProviders: string;
   /** Requests per 5 minutes from one IP address before AWS WAF blocks it. */
   readonly wafRateLimit: number;
   /** 5xx responses as a percentage of requests that raises the 5xx alarm. */
@@ -170,6 +176,10 @@ export function configFromContext(lookup: Lookup, env: { account?: string } = {}
     anchorLagMinutes: read.integer('anchorLagMinutes', { default: 30, min: 5, max: 1440 }),
     ledgerOrigin: read.string('ledgerOrigin', { default: `${domainName}/ledger`, pattern: /^\S+$/ }),
     logLevel: read.string('logLevel', { default: 'info', pattern: /^(fatal|error|warn|info|debug|trace)$/ }),
+    paymentProviders: read.string('paymentProviders', {
+      default: 'stripe,cash',
+      pattern: /^(stripe|cash)(,(stripe|cash))?$/,
+    }),
     wafRateLimit: read.integer('wafRateLimit', { default: 2000, min: 10 }),
     http5xxAlarmPercent: read.number('http5xxAlarmPercent', { default: 2, min: 0.01, max: 100 }),
     alarmEmail: read.optionalString('alarmEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/),

@@ -6,6 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { configFromContext } from './config.js';
 import { addFairdrawStacks, type FairdrawStacks } from './fairdraw-app.js';
 import type { ServiceStack } from './service-stack.js';
+import { loadEnvironment } from '../../src/config/environment.js';
 
 // The checked-in example configuration (ca-central-1, three AZs), plus the optional Cognito domain.
 const example = JSON.parse(
@@ -334,6 +335,10 @@ describe('CloudHSM cluster', () => {
     });
   });
 
+  it('enables Stripe and cash payments, never the development test provider', () => {
+    expect(environmentOf(containerOf('app'))).toMatchObject({ PAYMENT_PROVIDERS: 'stripe,cash' });
+  });
+
   it('tells the container which cluster and PKCS#11 module to use and lets it find the HSMs', () => {
     expect(environmentOf(containerOf('app'))).toMatchObject({
       CLOUDHSM_CLUSTER_ID: 'cluster-example0000',
@@ -350,6 +355,47 @@ describe('CloudHSM cluster', () => {
   });
 });
 
+describe('the service accepts what the task definition gives it', () => {
+  // CloudFormation resolves references (the JWKS URL, the bucket name) at deploy time, and the
+  // secrets hold values made by people: stand-ins of the right shape take their place here, so
+  // that the service's own start-up validation (src/config) judges the deployed settings.
+  const resolved: Record<string, string> = {
+    AUTH_JWKS_URL:
+      'https://cognito-idp.ca-central-1.amazonaws.com/ca-central-1_Example/.well-known/jwks.json',
+    AUTH_ISSUER: 'https://cognito-idp.ca-central-1.amazonaws.com/ca-central-1_Example',
+    AUTH_AUDIENCE: 'exampleclientid',
+    ANCHOR_S3_BUCKET: 'fairdraw-anchors-example',
+    CLOUDHSM_CLUSTER_ID: 'cluster-example0000',
+    DATABASE_HOST: 'fairdraw.cluster-example.ca-central-1.rds.amazonaws.com',
+    DATABASE_PORT: '5432',
+    DATABASE_NAME: 'fairdraw',
+    DATABASE_USER: 'fairdraw_runtime',
+    DATABASE_PASSWORD: 'runtime-password',
+    LEDGER_SIGNING_KEY:
+      'PRIVATE+KEY+raffle.example.org/ledger+0a1b2c3d+AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=',
+    PKCS11_PIN: 'fairdraw_cu:pin',
+    CLOUDHSM_CUSTOMER_CA_PEM: '-----BEGIN CERTIFICATE-----',
+    STRIPE_SECRET_KEY: 'rk_live_example',
+    STRIPE_WEBHOOK_SECRET: 'whsec_example',
+  };
+
+  it('starts in production with the deployed environment and secrets (no development default left)', () => {
+    const app = containerOf('app');
+    const env: NodeJS.ProcessEnv = {};
+    for (const [name, value] of Object.entries(environmentOf(app))) {
+      env[name] = typeof value === 'string' ? value : resolved[name];
+      expect(env[name]).toBeDefined();
+    }
+    for (const name of secretNamesOf(app)) {
+      env[name] = resolved[name];
+      expect(env[name]).toBeDefined();
+    }
+    const config = loadEnvironment(env);
+    expect(config).toMatchObject({ NODE_ENV: 'production', RNG_PROVIDER: 'pkcs11', DATABASE_MIGRATE: false });
+    expect(config.PAYMENT_PROVIDERS.split(',')).not.toContain('test');
+  });
+});
+
 describe('secrets', () => {
   it('injects every credential from Secrets Manager and none through the plain environment', () => {
     const app = containerOf('app');
@@ -362,6 +408,8 @@ describe('secrets', () => {
       'DATABASE_USER',
       'LEDGER_SIGNING_KEY',
       'PKCS11_PIN',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
     ]);
     for (const name of Object.keys(environmentOf(app)))
       expect(name).not.toMatch(/PASSWORD|PIN|SECRET|SIGNING_KEY|DATABASE_URL/);
@@ -372,6 +420,8 @@ describe('secrets', () => {
     const byName = Object.fromEntries(refs);
     expect(byName.LEDGER_SIGNING_KEY).toContain(logicalId(serviceStack.secrets.ledgerSigningKey));
     expect(byName.PKCS11_PIN).toContain(logicalId(serviceStack.secrets.pkcs11Pin));
+    expect(byName.STRIPE_SECRET_KEY).toContain(logicalId(serviceStack.secrets.stripeSecretKey));
+    expect(byName.STRIPE_WEBHOOK_SECRET).toContain(logicalId(serviceStack.secrets.stripeWebhookSecret));
     expect(byName.DATABASE_PASSWORD).toMatch(/RuntimeSecret.*:password::/);
     expect(byName.DATABASE_USER).toMatch(/RuntimeSecret.*:username::/);
   });

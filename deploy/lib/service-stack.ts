@@ -91,6 +91,7 @@ export class ServiceStack extends Stack {
       hsm: this.hsm,
       listener: this.web.httpsListener,
       environment: this.serviceEnvironment(config),
+      stripe: config.paymentProviders.split(',').includes('stripe'),
       desiredCount: config.desiredCount,
       maxCount: config.maxCount,
       bootstrap: config.bootstrap,
@@ -127,6 +128,7 @@ export class ServiceStack extends Stack {
       ANCHOR_S3_BUCKET: this.anchors.bucket.bucketName,
       ANCHOR_S3_PREFIX: ANCHOR_PREFIX,
       ANCHOR_RETENTION_DAYS: String(config.anchorRetentionDays),
+      PAYMENT_PROVIDERS: config.paymentProviders,
       RNG_PROVIDER: 'pkcs11',
       PKCS11_MODULE,
       PKCS11_TOKEN_LABEL: config.pkcs11TokenLabel,
@@ -203,6 +205,16 @@ export class ServiceStack extends Stack {
       'HsmCustomerCaSecretArn',
       this.secrets.hsmCustomerCa.secretArn,
       'Put the cluster customerCA.crt PEM here',
+    );
+    output(
+      'StripeSecretKeySecretArn',
+      this.secrets.stripeSecretKey.secretArn,
+      'Put the Stripe restricted API key rk_live_... here (paymentProviders includes stripe)',
+    );
+    output(
+      'StripeWebhookSecretArn',
+      this.secrets.stripeWebhookSecret.secretArn,
+      'Put the Stripe webhook signing secret whsec_... here (paymentProviders includes stripe)',
     );
     output('AlarmTopicArn', this.alarms.topic.topicArn, 'Subscribe the on-call rotation here');
   }

@@ -15,6 +15,10 @@ export class AppSecrets extends Construct {
   readonly pkcs11Pin: secretsmanager.Secret;
   /** PEM of the CA that issued the cluster's certificate (customerCA.crt); public, kept here for one source. */
   readonly hsmCustomerCa: secretsmanager.Secret;
+  /** Stripe restricted API key `rk_live_...` of the operator's account (STRIPE_SECRET_KEY). */
+  readonly stripeSecretKey: secretsmanager.Secret;
+  /** Signing secret `whsec_...` of the Stripe webhook endpoint (STRIPE_WEBHOOK_SECRET). */
+  readonly stripeWebhookSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: { key: kms.IKey; prefix: string }) {
     super(scope, id);
@@ -41,6 +45,16 @@ export class AppSecrets extends Construct {
       'HsmCustomerCa',
       `${props.prefix}: CloudHSM cluster issuing CA certificate (PEM)`,
       'A public CA certificate, changed only when the cluster is re-initialised; there is nothing to rotate.',
+    );
+    this.stripeSecretKey = make(
+      'StripeSecretKey',
+      `${props.prefix}: Stripe restricted API key (rk_live_...)`,
+      'Stripe keys are rolled in the Stripe dashboard, which AWS cannot do: docs/operations.md "Rotate the Stripe keys".',
+    );
+    this.stripeWebhookSecret = make(
+      'StripeWebhookSecret',
+      `${props.prefix}: Stripe webhook endpoint signing secret (whsec_...)`,
+      'The webhook signing secret is rolled in the Stripe dashboard (with an overlap window), which AWS cannot do: docs/operations.md "Rotate the Stripe keys".',
     );
   }
 }

@@ -31,6 +31,8 @@ export interface RaffleServiceProps {
   readonly listener: elbv2.ApplicationListener;
   /** Plain (non-secret) settings of the service: auth, ledger, anchors, RNG, logging. */
   readonly environment: Record<string, string>;
+  /** Online sales through Stripe: its API key and webhook secret are injected from Secrets Manager. */
+  readonly stripe: boolean;
   readonly desiredCount: number;
   readonly maxCount: number;
   readonly bootstrap: boolean;
@@ -98,6 +100,12 @@ export class RaffleService extends Construct {
         LEDGER_SIGNING_KEY: ecs.Secret.fromSecretsManager(props.secrets.ledgerSigningKey),
         PKCS11_PIN: ecs.Secret.fromSecretsManager(props.secrets.pkcs11Pin),
         CLOUDHSM_CUSTOMER_CA_PEM: ecs.Secret.fromSecretsManager(props.secrets.hsmCustomerCa),
+        ...(props.stripe
+          ? {
+              STRIPE_SECRET_KEY: ecs.Secret.fromSecretsManager(props.secrets.stripeSecretKey),
+              STRIPE_WEBHOOK_SECRET: ecs.Secret.fromSecretsManager(props.secrets.stripeWebhookSecret),
+            }
+          : {}),
       },
       logging: ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
