@@ -155,6 +155,65 @@ export class LedgerRepository {
       .execute();
   }
 
+  /**
+   * Integrated entries about one subject, of the given types, with from <= seq < to, in seq order
+   * (one page; served by the index on (subject, seq)).
+   */
+  entriesAbout(
+    subject: string,
+    types: readonly string[],
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<EntryRow[]> {
+    return this.db
+      .selectFrom('ledger_entry')
+      .select(['seq', 'type', 'subject', 'payload', 'recorded_at', 'prev_hash', 'hash'])
+      .where('subject', '=', subject)
+      .where('type', 'in', [...types])
+      .where('seq', '>=', from)
+      .where('seq', '<', to)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  }
+
+  /** How many entries about one subject, of the given types (recorded before a time), are queued. */
+  async queuedAbout(
+    subject: string,
+    types: readonly string[],
+    recordedBefore: Date | undefined,
+    db: Db = this.db,
+  ): Promise<number> {
+    let query = db
+      .selectFrom('ledger_queue')
+      .select((eb) => eb.fn.countAll<number>().as('queued'))
+      .where('subject', '=', subject)
+      .where('type', 'in', [...types]);
+    if (recordedBefore !== undefined) query = query.where('recorded_at', '<', recordedBefore);
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.queued);
+  }
+
+  /** How many integrated entries about one subject, of the given types (recorded before a time), have seq >= from. */
+  async countAboutFrom(
+    subject: string,
+    types: readonly string[],
+    from: number,
+    recordedBefore: Date | undefined,
+    db: Db = this.db,
+  ): Promise<number> {
+    let query = db
+      .selectFrom('ledger_entry')
+      .select((eb) => eb.fn.countAll<number>().as('entries'))
+      .where('subject', '=', subject)
+      .where('type', 'in', [...types])
+      .where('seq', '>=', from);
+    if (recordedBefore !== undefined) query = query.where('recorded_at', '<', recordedBefore);
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.entries);
+  }
+
   /** The stored hashes of these perfect subtrees, in the order asked. */
   async nodeHashes(ids: readonly NodeId[]): Promise<Buffer[]> {
     const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);

@@ -35,6 +35,7 @@ export interface LedgerDigest {
 }
 
 const EXPORT_PAGE = 1_000;
+const ENTRIES_ABOUT_PAGE = 5_000;
 
 /**
  * The verifiable journal. Other modules call `append` inside their own transaction, so a state
@@ -210,6 +211,46 @@ export class LedgerService implements OnModuleInit {
       for (const row of page) yield exportLine(toJournalEntry(row)) + '\n';
       next = page[page.length - 1].seq + 1;
     }
+  }
+
+  /**
+   * The integrated entries about one subject, of the given types, with seq < `before`, in seq order,
+   * a page at a time (e.g. a raffle's sales and voids up to a tree size, for sealing its draw set).
+   */
+  async *entriesAbout(
+    subject: string,
+    types: readonly string[],
+    before: number,
+    pageSize = ENTRIES_ABOUT_PAGE,
+  ): AsyncGenerator<JournalEntry[]> {
+    for (let next = 0; next < before;) {
+      const page = await this.repository.entriesAbout(subject, types, next, before, pageSize);
+      if (page.length === 0) return;
+      yield page.map(toJournalEntry);
+      next = page[page.length - 1].seq + 1;
+    }
+  }
+
+  /**
+   * Entries about one subject, of the given types (recorded before `recordedBefore`, if given), that
+   * are not settled as of `treeSize`: queued (committed, awaiting integration) or integrated at
+   * seq >= treeSize. Inside `trx` it sees what that transaction sees.
+   */
+  async unsettledAbout(
+    subject: string,
+    types: readonly string[],
+    treeSize: number,
+    trx?: Tx,
+    recordedBefore?: Date,
+  ): Promise<number> {
+    const queued = await this.repository.queuedAbout(subject, types, recordedBefore, trx);
+    return queued + (await this.repository.countAboutFrom(subject, types, treeSize, recordedBefore, trx));
+  }
+
+  /** Tree size and root hash as of now (inside `trx`: as that transaction sees them). */
+  async head(trx?: Tx): Promise<{ treeSize: number; rootHash: string }> {
+    const state = await this.repository.state(trx);
+    return { treeSize: state.tree_size, rootHash: state.root_hash.toString('hex') };
   }
 
   private async requireSize(size: number, field: string): Promise<void> {
