@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.js';
 import { DomainException } from '../common/domain.exception.js';
 import { AppConfig } from '../config/environment.js';
+import type { Tx } from '../database/database.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import type { PaymentProvider } from '../payment/payment-provider.js';
 import { PaymentService } from '../payment/payment.service.js';
@@ -29,6 +30,12 @@ export interface WinningTicket {
 
 /** Registered by the draw module: the winning numbers drawn so far in a raffle. */
 export type WinnerSource = (raffleId: string) => Promise<WinningTicket[]>;
+
+/**
+ * Registered by the draw module, run first inside a void's transaction: why no ticket of the raffle
+ * may be voided now (its tickets are sealed for a draw), or undefined.
+ */
+export type VoidGuard = (trx: Tx, raffleId: string) => Promise<string | undefined>;
 
 export interface SoldRange {
   orderId: string;
@@ -64,6 +71,7 @@ export class TicketService {
   private readonly inFlight = new Map<string, { hash: string; result: Promise<OrderView> }>();
   private readonly publicCache = new Map<string, { at: number; view: Promise<PublicRaffleView> }>();
   private winners?: WinnerSource;
+  private voidGuard?: VoidGuard;
 
   constructor(
     private readonly config: AppConfig,
@@ -77,6 +85,16 @@ export class TicketService {
 
   registerWinnerSource(source: WinnerSource): void {
     this.winners = source;
+  }
+
+  registerVoidGuard(guard: VoidGuard): void {
+    this.voidGuard = guard;
+  }
+
+  /** Refuses (409 TICKETS_SEALED) a void while the raffle's tickets are sealed for a draw. */
+  async checkVoidAllowed(trx: Tx, raffleId: string): Promise<void> {
+    const refusal = await this.voidGuard?.(trx, raffleId);
+    if (refusal !== undefined) throw new DomainException(409, 'TICKETS_SEALED', refusal);
   }
 
   /**

@@ -39,7 +39,8 @@ export class VoidService {
     }
     const now = new Date();
     await this.database.transaction(async (trx) => {
-      // Lock order: raffle row (shared), counter row, order row.
+      // Lock order: the draw module's seal lock (shared), raffle row (shared), counter row, order row.
+      await this.tickets.checkVoidAllowed(trx, found.raffle_id);
       const status = await this.raffles.statusInTransaction(trx, found.raffle_id);
       if (status !== 'OPEN' && status !== 'CLOSED') {
         throw new DomainException(
