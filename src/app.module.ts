@@ -9,6 +9,7 @@ import { ErrorFilter } from './common/error.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DrawModule } from './draw/draw.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { JurisdictionModule } from './jurisdiction/jurisdiction.module.js';
@@ -29,6 +30,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   RngModule,
   AuditModule,
   IntegrityModule,
+  DrawModule,
 ];
 
 @Module({})

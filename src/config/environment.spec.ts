@@ -69,6 +69,7 @@ describe('loadEnvironment', () => {
     [{ AUTH_JWKS_URL: 'https://issuer.example/jwks.json', AUTH_ISSUER: 'i' }, 'AUTH_AUDIENCE'],
     [{ NODE_ENV: 'production' }, 'AUTH_JWKS_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DRAW_FAULT_INJECTION: 'kill-sometimes' }, 'DRAW_FAULT_INJECTION'],
   ])('refuses %j naming %s', (env, variable) => {
     const error = configErrorOf(env);
     expect(error.variable).toBe(variable);
@@ -129,6 +130,7 @@ describe('loadEnvironment: the RNG settings', () => {
     [{ RNG_TIMEOUT_MS: '5' }, 'RNG_TIMEOUT_MS'],
     [{ RNG_ALLOW_UNCERTIFIED: 'yes' }, 'RNG_ALLOW_UNCERTIFIED'],
     [{ ...production }, 'RNG_PROVIDER'],
+    [{ ...production, ...pkcs11, DRAW_FAULT_INJECTION: 'kill-after-rng' }, 'DRAW_FAULT_INJECTION'],
     [
       {
         ...production,

@@ -22,6 +22,8 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const RNG_PROVIDERS = ['os', 'pkcs11', 'kms'] as const;
+/** Test-only crash points of a draw (see src/draw/draw-fault.ts); refused in production. */
+export const DRAW_FAULTS = ['none', 'kill-after-rng', 'kill-after-commit'] as const;
 
 /**
  * Every environment variable the service reads. Validated once at start; a missing or
@@ -260,6 +262,35 @@ export class AppConfig {
   @Max(60_000)
   PUBLIC_STATS_CACHE_MS: number = 1_000;
 
+  // --- draws --------------------------------------------------------------------------------
+
+  /** How often each replica looks for draws that are due (the database makes each happen once). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  DRAW_SCHEDULER_INTERVAL_MS: number = 5_000;
+
+  /** How long after a cut-off a draw during sales waits for sales journaled before it to be integrated. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  DRAW_CUTOFF_GRACE_MS: number = 2_000;
+
+  /** How long a draw waits for the raffle's sale and void entries to be integrated before it reports waiting. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  DRAW_SETTLE_WAIT_MS: number = 10_000;
+
+  /** Tests only: kill the process at a point of a draw (kill-after-rng, kill-after-commit); refused in production. */
+  @IsIn(DRAW_FAULTS, {
+    message: 'DRAW_FAULT_INJECTION must be one of none, kill-after-rng, kill-after-commit',
+  })
+  DRAW_FAULT_INJECTION: (typeof DRAW_FAULTS)[number] = 'none';
+
   // --- rng ----------------------------------------------------------------------------------
 
   /** Where draws get their random bytes: pkcs11 (CloudHSM), kms (AWS KMS GenerateRandom) or os (development, NOT certified). */
@@ -405,6 +436,12 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig
   }
   if (parsed.ANCHOR_S3_BUCKET !== undefined && parsed.AWS_REGION === undefined) {
     throw new ConfigError('AWS_REGION', 'AWS_REGION is required when ANCHOR_S3_BUCKET is set');
+  }
+  if (parsed.NODE_ENV === 'production' && parsed.DRAW_FAULT_INJECTION !== 'none') {
+    throw new ConfigError(
+      'DRAW_FAULT_INJECTION',
+      'DRAW_FAULT_INJECTION is a test fault and is refused when NODE_ENV=production',
+    );
   }
   checkRngEnvironment(parsed);
   checkPaymentEnvironment(parsed);

@@ -36,7 +36,13 @@ export { DrawPool } from './draw-pool.js';
 export { currentWinners, excludedTickets, type ExclusionInput, type PriorDraw } from './exclusion.js';
 export { type RngCallRecord, readRngCalls, recordingSource } from './rng-calls.js';
 export { type WinnerSelection } from './winner-selection.js';
-export { type DrawnWinners, type PickedWinners, pickWinners, type PickWinnersInput } from './pick-winners.js';
+export {
+  type DrawnWinners,
+  type PickedWinners,
+  pickWinners,
+  type PickWinnersInput,
+  winnersFromPositions,
+} from './pick-winners.js';
 export {
   compareWinners,
   replayPositions,
@@ -94,3 +100,6 @@ export {
 export { createDrawCheck, DRAW_CHECK_KIND, type DrawCheck, type DrawCheckOptions } from './draw-check.js';
 export type { DrawCheckSummary } from './draw-check-state.js';
 export { JournalRootHistory } from './journal-root-history.js';
+export { RaffleState } from './draw-check-state.js';
+export { describeSealFailure, sealedRangesAt, type SealSizes } from './seal-recomputation.js';
+export { RaffleSales, RaffleSalesError } from './raffle-sales.js';

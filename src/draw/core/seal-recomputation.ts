@@ -37,15 +37,40 @@ function journalMessage(error: TicketRangeError): string {
   }
 }
 
+/** The tree sizes a seal is taken at (docs/draws.md section 1.1). */
+export interface SealSizes {
+  /** Sales journaled at seq < cutoffTreeSize are in. */
+  cutoffTreeSize: number;
+  /** Voids journaled at seq < ledgerTreeSize are out. */
+  ledgerTreeSize: number;
+}
+
+/**
+ * The set of a seal from a raffle's sales and voids (tagged with their seq): sales below the cut-off,
+ * minus voids below the ledger size, every void checked against every sale below the ledger size.
+ * The service seals with it and the recomputation checks with it. Throws TicketRangeError.
+ */
+export function sealedRangesAt(raffle: RaffleState, sizes: SealSizes): SealedRanges {
+  const voided = raffle.voided.filterTagBelow(sizes.ledgerTreeSize);
+  const earlyBird = sizes.cutoffTreeSize < sizes.ledgerTreeSize;
+  if (earlyBird) normaliseTickets({ sold: raffle.sold.filterTagBelow(sizes.ledgerTreeSize), voided });
+  return normaliseTickets({
+    sold: raffle.sold.filterTagBelow(sizes.cutoffTreeSize),
+    voided,
+    voidsOutsideSold: earlyBird ? 'ignore' : 'reject',
+  });
+}
+
+/** A TicketRangeError in the words of the journal (which entries sold or voided what). */
+export function describeSealFailure(error: TicketRangeError): string {
+  return journalMessage(error);
+}
+
 export function recomputeSeal(raffle: RaffleState, seal: DrawSealedPayload): SealRecomputation {
-  const voided = raffle.voided.filterTagBelow(seal.ledger.treeSize);
   try {
-    const earlyBird = seal.cutoff.treeSize < seal.ledger.treeSize;
-    if (earlyBird) normaliseTickets({ sold: raffle.sold.filterTagBelow(seal.ledger.treeSize), voided });
-    const ranges = normaliseTickets({
-      sold: raffle.sold.filterTagBelow(seal.cutoff.treeSize),
-      voided,
-      voidsOutsideSold: earlyBird ? 'ignore' : 'reject',
+    const ranges = sealedRangesAt(raffle, {
+      cutoffTreeSize: seal.cutoff.treeSize,
+      ledgerTreeSize: seal.ledger.treeSize,
     });
     const set = sealSet(ranges);
     const problems: string[] = [];

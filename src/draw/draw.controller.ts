@@ -1,0 +1,94 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Authenticated, Public } from '../auth/access.decorators.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/roles.js';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { DrawViews } from './draw-views.js';
+import {
+  DrawDto,
+  DrawParamsDto,
+  DrawProofDto,
+  RaffleResultsDto,
+  RaffleResultsParamsDto,
+  RedrawDto,
+  RunDrawDto,
+} from './dto/draw.dto.js';
+
+@ApiTags('draws')
+@Controller('v1')
+export class DrawController {
+  constructor(private readonly views: DrawViews) {}
+
+  @Post('draws')
+  @HttpCode(200)
+  @Authenticated({ roles: ['operator', 'admin'] })
+  @ApiOperation({
+    summary: 'Run a due draw by hand (the scheduler runs it otherwise); returns the draw, made now or before',
+  })
+  @ApiOkResponse({ type: DrawDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description:
+      'DRAW_NOT_DUE, DRAW_WAITING (sales not settled, offline blocks out), RAFFLE_NOT_DRAWABLE, DRAW_METHOD_PHYSICAL',
+  })
+  run(@Body() dto: RunDrawDto, @CurrentPrincipal() who: Principal): Promise<DrawDto> {
+    return this.views.run(dto.raffleId, dto.prizeId, who.sub);
+  }
+
+  @Post('draws/:drawId/redraw')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Replace one winner of a draw (ineligible or unclaimed), journaled as DRAW_REDRAWN',
+  })
+  @ApiOkResponse({ type: DrawDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description:
+      'NOT_A_CURRENT_WINNER, ALREADY_REDRAWN, UNCLAIMED_PRIZE_HELD, CLAIM_PERIOD_OPEN, NO_ELIGIBLE_TICKETS',
+  })
+  redraw(
+    @Param() params: DrawParamsDto,
+    @Body() dto: RedrawDto,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<DrawDto> {
+    return this.views.redraw(params.drawId, dto, who.sub);
+  }
+
+  @Get('draws/:drawId')
+  @Public()
+  @ApiOperation({ summary: 'One draw as journaled: winners, RNG calls and bytes, exclusions, prize amount' })
+  @ApiOkResponse({ type: DrawDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  get(@Param() params: DrawParamsDto): Promise<DrawDto> {
+    return this.views.draw(params.drawId);
+  }
+
+  @Get('draws/:drawId/proof')
+  @Public()
+  @ApiOperation({
+    summary:
+      'Everything to recompute a draw (docs/draws.md section 6), with ledger inclusion proofs of its entries',
+  })
+  @ApiOkResponse({ type: DrawProofDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  proof(@Param() params: DrawParamsDto): Promise<DrawProofDto> {
+    return this.views.proof(params.drawId);
+  }
+
+  @Get('raffles/:raffleId/results')
+  @Public()
+  @ApiOperation({ summary: 'Results of a raffle, every number from its journaled draw records' })
+  @ApiOkResponse({ type: RaffleResultsDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  results(@Param() params: RaffleResultsParamsDto): Promise<RaffleResultsDto> {
+    return this.views.results(params.raffleId);
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { IntegrityModule } from '../integrity/integrity.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { RaffleModule } from '../raffle/raffle.module.js';
+import { RngModule } from '../rng/rng.module.js';
+import { TicketModule } from '../ticket/ticket.module.js';
+import { DrawController } from './draw.controller.js';
+import { DrawScheduler } from './draw-scheduler.js';
+import { DrawSets } from './draw-sets.js';
+import { DrawViews } from './draw-views.js';
+import { DrawRepository } from './draw.repository.js';
+import { DrawService } from './draw.service.js';
+
+/** Draws: sealing from the journal, RNG selection, redraws, scheduling, proofs and results. */
+@Module({
+  imports: [ScheduleModule.forRoot(), LedgerModule, RaffleModule, TicketModule, RngModule, IntegrityModule],
+  controllers: [DrawController],
+  providers: [DrawRepository, DrawSets, DrawService, DrawViews, DrawScheduler],
+  exports: [DrawService],
+})
+export class DrawModule {}

@@ -1,0 +1,798 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DomainException } from '../common/domain.exception.js';
+import { AppConfig } from '../config/environment.js';
+import { DatabaseService, sqlState, type Tx } from '../database/database.service.js';
+import { SoftwareIntegrityService } from '../integrity/software-integrity.service.js';
+import type { JsonObject } from '../ledger/core/json-value.js';
+import { LedgerService, type QueuedEntry } from '../ledger/ledger.service.js';
+import type { RaffleStatus } from '../raffle/raffle-lifecycle.js';
+import { RaffleService, type FrozenRaffle } from '../raffle/raffle.service.js';
+import { RngService } from '../rng/rng.service.js';
+import { SALES_ENTRY_TYPES } from '../ticket/core/sales-journal.js';
+import { TicketService, type WinningTicket } from '../ticket/ticket.service.js';
+import {
+  currentWinners,
+  DRAW_ALGORITHM,
+  DrawPool,
+  drawRedrawnDraft,
+  type DrawRedrawnPayload,
+  drawResultDraft,
+  type DrawResultPayload,
+  drawSealedDraft,
+  type DrawSealedPayload,
+  type Exclusion,
+  excludedTickets,
+  fiftyFiftyPrize,
+  normaliseTickets,
+  type PriorDraw,
+  raffleEntrySubject,
+  type RngCallRecord,
+  SEAL_ALGORITHM,
+  type SealedSet,
+  sealSet,
+  winnersFromPositions,
+} from './core/index.js';
+import { drawFaultPoint } from './draw-fault.js';
+import { DrawSets } from './draw-sets.js';
+import { DrawRepository, type DrawRow, type SealRow } from './draw.repository.js';
+import { type PrizeDraw, prizeDraws, sealKeyOf } from './prize-draws.js';
+
+/** Journal entry of a prize's amount, committed with its DRAW_RESULT (docs/draws.md section 5.4). */
+export const DRAW_PRIZE = 'DRAW_PRIZE';
+
+/**
+ * The exclusion rule of every draw: a ticket wins at most once per draw set; earlier winners of other
+ * sets (an early bird's) stay in later draws, as paper raffles return early-bird tickets to the drum
+ * (DRAW-6). Tickets whose win a redraw replaced are out of every later draw.
+ */
+export const DRAW_EXCLUSION: Exclusion = 'seal';
+
+export const SCHEDULER = 'system:scheduler';
+
+export type RedrawCause = 'INELIGIBLE' | 'UNCLAIMED';
+
+export interface RedrawInput {
+  ticket: number;
+  cause: RedrawCause;
+  reason: string;
+}
+
+/** A draw that cannot run yet, and why (the scheduler tries again). */
+export class DrawWaiting extends DomainException {
+  constructor(message: string) {
+    super(409, 'DRAW_WAITING', message);
+  }
+}
+
+const INTEGRATION_WAIT_MS = 5_000;
+const SETTLE_POLL_MS = 50;
+
+/**
+ * Draws: seals each prize's set from the journal, draws winners with the RNG, journals everything
+ * in the transaction that records the draw, redraws, and serves draws, proofs and results read back
+ * from the journal. Exactly once across replicas: per-raffle advisory lock and unique constraints.
+ */
+@Injectable()
+export class DrawService implements OnModuleInit {
+  private readonly logger = new Logger('DrawService');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly database: DatabaseService,
+    private readonly repository: DrawRepository,
+    private readonly sets: DrawSets,
+    private readonly ledger: LedgerService,
+    private readonly raffles: RaffleService,
+    private readonly tickets: TicketService,
+    private readonly rng: RngService,
+    private readonly integrity: SoftwareIntegrityService,
+  ) {}
+
+  onModuleInit(): void {
+    this.tickets.registerWinnerSource((raffleId) => this.winningTickets(raffleId));
+    this.tickets.registerVoidGuard((trx, raffleId) => this.voidGuard(trx, raffleId));
+  }
+
+  // --- drawing --------------------------------------------------------------------------------
+
+  /**
+   * Makes the draw of one prize (or recurring occurrence) once it is due: seals its set if that is
+   * not done, then draws. If the draw was made already (here or by another replica), returns it.
+   */
+  async run(raffleId: string, prizeId: string, by: string, now = new Date()): Promise<DrawRow> {
+    const raffle = await this.requireRaffle(raffleId);
+    if (raffle.rules.drawMethod !== 'RNG') {
+      throw new DomainException(
+        409,
+        'DRAW_METHOD_PHYSICAL',
+        `raffle ${raffleId} is drawn with a physical randomiser (drawMethod ${raffle.rules.drawMethod}), not by the RNG`,
+      );
+    }
+    const planned = prizeDraws(raffle.rules).find((d) => d.prizeId === prizeId);
+    if (!planned) {
+      throw new DomainException(404, 'PRIZE_NOT_FOUND', `raffle ${raffleId} has no prize draw ${prizeId}`, [
+        {
+          field: 'prizeId',
+          messages: [
+            `prizeId must be one of ${prizeDraws(raffle.rules)
+              .map((d) => d.prizeId)
+              .join(', ')}`,
+          ],
+        },
+      ]);
+    }
+    const existing = await this.resultOf(raffleId, prizeId);
+    if (existing) return existing;
+    if (now.getTime() < planned.at.getTime()) {
+      throw new DomainException(
+        409,
+        'DRAW_NOT_DUE',
+        `the draw of ${prizeId} is scheduled for ${planned.at.toISOString()} (DRAW-1)`,
+      );
+    }
+    const seal = await this.sealFor(raffle, planned, now);
+    return this.draw(raffle, planned, seal, by);
+  }
+
+  /**
+   * Seals the final set of a raffle whose sales have closed (before its MAIN draw time, if that is
+   * later): from then on no ticket can leave the set. Returns undefined when there is nothing to seal.
+   */
+  async sealFinal(raffleId: string, now = new Date()): Promise<SealRow | undefined> {
+    const raffle = await this.requireRaffle(raffleId);
+    const main = prizeDraws(raffle.rules).find((d) => d.final);
+    if (raffle.rules.drawMethod !== 'RNG' || !main) return undefined;
+    return this.sealFor(raffle, main, now);
+  }
+
+  /** Raffles whose sales have closed and whose final set is not sealed yet. */
+  async finalSealsDue(): Promise<string[]> {
+    const due: string[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = await this.raffles.list({ status: 'CLOSED', limit: 100, offset });
+      for (const raffle of page) {
+        if (raffle.drawMethod === 'RNG' && !(await this.repository.sealByKey(raffle.id, 'final')))
+          due.push(raffle.id);
+      }
+      if (page.length < 100) return due;
+    }
+  }
+
+  /** The prize draws of open and closed raffles that are due now and not made yet. */
+  async due(now = new Date()): Promise<Array<{ raffleId: string; prizeId: string }>> {
+    const due: Array<{ raffleId: string; prizeId: string }> = [];
+    for (const status of ['OPEN', 'CLOSED'] as const) {
+      for (let offset = 0; ; offset += 100) {
+        const page = await this.raffles.list({ status, limit: 100, offset });
+        for (const raffle of page) {
+          if (raffle.drawMethod !== 'RNG') continue;
+          const drawn = new Set(
+            (await this.repository.draws(raffle.id))
+              .filter((d) => d.kind === 'result')
+              .map((d) => d.prize_id),
+          );
+          for (const planned of prizeDraws(raffle)) {
+            if (drawn.has(planned.prizeId) || planned.at.getTime() > now.getTime()) continue;
+            if (planned.final && status !== 'CLOSED') continue; // sales have not closed yet
+            if (!planned.final && planned.at.getTime() + this.config.DRAW_CUTOFF_GRACE_MS > now.getTime())
+              continue;
+            due.push({ raffleId: raffle.id, prizeId: planned.prizeId });
+          }
+        }
+        if (page.length < 100) break;
+      }
+    }
+    return due;
+  }
+
+  private async sealFor(raffle: FrozenRaffle, planned: PrizeDraw, now: Date): Promise<SealRow> {
+    const sealKey = sealKeyOf(planned);
+    const existing = await this.repository.sealByKey(raffle.id, sealKey);
+    if (existing) return existing;
+    const status = (await this.raffles.get(raffle.id)).status;
+    this.requireDrawable(raffle.id, planned, status);
+    if (!planned.final && now.getTime() < planned.at.getTime() + this.config.DRAW_CUTOFF_GRACE_MS) {
+      throw new DrawWaiting(
+        `the cut-off of ${planned.prizeId} was ${planned.at.toISOString()}: sales in flight then are given ` +
+          `${this.config.DRAW_CUTOFF_GRACE_MS} ms to commit before the set is sealed`,
+      );
+    }
+    if (planned.final) {
+      // SALE-4, DRAW-2: every offline sale is uploaded (or its numbers returned) before the final seal.
+      const reservations = await this.tickets.reservations(raffle.id);
+      if (!reservations.reconciled) {
+        throw new DrawWaiting(
+          `${reservations.outstanding.length} block(s) of numbers are still out on seller devices ` +
+            `(${reservations.outstanding.map((b) => `${b.blockId} on ${b.deviceId}`).join(', ')}): ` +
+            'upload or return them before the draw (SALE-4)',
+        );
+      }
+    }
+    const cutoff = planned.final ? undefined : planned.at;
+    const subject = raffleEntrySubject(raffle.id);
+    for (let attempt = 0; ; attempt++) {
+      const treeSize = await this.settledTreeSize(subject, cutoff);
+      const journal = await this.sets.journalSales(raffle.id, treeSize, cutoff);
+      const sizes = {
+        cutoffTreeSize: planned.final ? treeSize : journal.cutoffTreeSize,
+        ledgerTreeSize: treeSize,
+      };
+      const set = this.sets.seal(journal, sizes);
+      if (planned.final) await this.crossCheck(raffle.id, set, journal.paidTotalMinor);
+      const rootHash = (await this.ledger.rootAt(treeSize)).toString('hex');
+      const checkpoint = await this.ledger.checkpointAt(treeSize);
+      const payload: DrawSealedPayload = {
+        raffleId: raffle.id,
+        sealId: randomUUID(),
+        prizeIds: [planned.prizeId],
+        algorithm: SEAL_ALGORITHM,
+        cutoff: {
+          treeSize: sizes.cutoffTreeSize,
+          time: (cutoff ?? new Date(raffle.rules.salesCloseAt)).toISOString(),
+        },
+        salesClosed: planned.final,
+        ledger: { treeSize, rootHash, checkpoint },
+        count: set.count,
+        rangeCount: set.rangeCount,
+        root: set.root,
+      };
+      const sealed = await this.database.transaction(async (trx) => {
+        await this.repository.lockRaffle(trx, raffle.id);
+        const other = await this.repository.sealByKey(raffle.id, sealKey, trx);
+        if (other) return other;
+        this.requireDrawable(raffle.id, planned, await this.raffles.statusInTransaction(trx, raffle.id));
+        // A void or sale committed since the journal was read: read it again.
+        if ((await this.ledger.unsettledAbout(subject, SALES_ENTRY_TYPES, treeSize, trx, cutoff)) > 0)
+          return undefined;
+        const [queued] = await this.ledger.append(trx, drawSealedDraft(payload));
+        const row = {
+          id: payload.sealId,
+          raffle_id: raffle.id,
+          seal_key: sealKey,
+          prize_ids: JSON.stringify(payload.prizeIds),
+          sales_closed: payload.salesClosed,
+          cutoff_tree_size: sizes.cutoffTreeSize,
+          ledger_tree_size: treeSize,
+          ticket_count: set.count,
+          range_count: set.rangeCount,
+          root: set.root,
+          paid_total_minor: planned.final ? journal.paidTotalMinor : null,
+          queue_id: queued.queueId,
+          recorded_at: queued.recordedAt,
+          created_at: new Date(),
+        };
+        await this.repository.insertSeal(trx, row);
+        return row;
+      });
+      if (sealed) {
+        if (sealed.id === payload.sealId) {
+          this.sets.remember(sealed.id, set);
+          this.logger.log(
+            { event: 'draw_sealed', raffleId: raffle.id, sealId: sealed.id, count: set.count, treeSize },
+            `sealed ${set.count} tickets of raffle ${raffle.id} for ${planned.prizeId} at tree size ${treeSize}`,
+          );
+        }
+        return sealed;
+      }
+      if (attempt >= 2) {
+        throw new DrawWaiting(
+          `sales or voids of raffle ${raffle.id} keep arriving; the seal is retried later`,
+        );
+      }
+    }
+  }
+
+  /**
+   * A tree size below which every sale and void of the raffle (before `cutoff`, if given) is
+   * integrated, waiting up to DRAW_SETTLE_WAIT_MS for the sequencer.
+   */
+  private async settledTreeSize(subject: string, cutoff: Date | undefined): Promise<number> {
+    const deadline = Date.now() + this.config.DRAW_SETTLE_WAIT_MS;
+    for (;;) {
+      const { treeSize } = await this.ledger.head();
+      if ((await this.ledger.unsettledAbout(subject, SALES_ENTRY_TYPES, treeSize, undefined, cutoff)) === 0) {
+        return treeSize;
+      }
+      if (Date.now() >= deadline) {
+        throw new DrawWaiting(`sales or voids of ${subject} are not integrated in the journal yet`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+  }
+
+  /**
+   * The final set must equal what the ticket tables hold (sold, not voided), and its paid total the
+   * sales counter's: a difference means the tables and the journal disagree, and nothing is drawn.
+   */
+  private async crossCheck(raffleId: string, set: SealedSet, paidTotalMinor: number): Promise<void> {
+    const [ranges, totals] = await Promise.all([
+      this.tickets.soldRanges(raffleId, new Date('9999-12-31T23:59:59.999Z')),
+      this.tickets.salesTotals(raffleId),
+    ]);
+    const fromTables = sealSet(normaliseTickets({ sold: ranges }));
+    if (fromTables.root !== set.root || totals.paidTotalMinor !== paidTotalMinor) {
+      this.logger.error(
+        {
+          event: 'draw_set_mismatch',
+          raffleId,
+          journal: { ...set.commitment, paidTotalMinor },
+          tables: { ...fromTables.commitment, paidTotalMinor: totals.paidTotalMinor },
+        },
+        `the journal and the ticket tables of raffle ${raffleId} disagree; the draw is stopped`,
+      );
+      throw new DomainException(
+        500,
+        'DRAW_SET_MISMATCH',
+        `the journal and the ticket records of raffle ${raffleId} disagree on the tickets sold; the draw is stopped`,
+      );
+    }
+  }
+
+  private requireDrawable(raffleId: string, planned: PrizeDraw, status: RaffleStatus): void {
+    const allowed: readonly RaffleStatus[] = planned.final ? ['CLOSED'] : ['OPEN', 'CLOSED'];
+    if (!allowed.includes(status)) {
+      throw new DomainException(
+        409,
+        'RAFFLE_NOT_DRAWABLE',
+        planned.final && status === 'OPEN'
+          ? `raffle ${raffleId} is still OPEN: the ${planned.prizeId} draw waits for sales to close`
+          : `raffle ${raffleId} is ${status}: ${planned.prizeId} cannot be drawn`,
+      );
+    }
+  }
+
+  private async draw(raffle: FrozenRaffle, planned: PrizeDraw, seal: SealRow, by: string): Promise<DrawRow> {
+    const subject = raffleEntrySubject(raffle.id);
+    const set = await this.sets.setOf(seal);
+    // DRAW-4: the running code is authenticated right before every draw (journaled by integrity).
+    await this.integrity.assertDrawsAllowed({ subject });
+    const amount = this.prizeAmount(raffle, planned, seal);
+    let made: DrawRow | undefined;
+    const row = await this.inDrawTransaction(async (trx) => {
+      await this.repository.lockRaffle(trx, raffle.id);
+      const other = await this.resultOf(raffle.id, planned.prizeId, trx);
+      if (other) return other;
+      this.requireDrawable(raffle.id, planned, await this.raffles.statusInTransaction(trx, raffle.id));
+      const prior = await this.repository.draws(raffle.id, trx);
+      const excluded = excludedTickets({
+        exclusion: DRAW_EXCLUSION,
+        sealId: seal.id,
+        priorDraws: prior.map(toPriorDraw),
+        ranges: set.ranges,
+      });
+      const pool = DrawPool.excluding(set.ranges, excluded);
+      const k = pool.size > 0 ? 1 : 0;
+      const picked = await this.pick(trx, subject, 'draw', pool, k);
+      drawFaultPoint(this.config, 'kill-after-rng');
+      const winners = winnersFromPositions(set.ranges, pool, picked.positions);
+      const drawnAt = new Date();
+      const payload: DrawResultPayload = {
+        raffleId: raffle.id,
+        prizeId: planned.prizeId,
+        sealId: seal.id,
+        drawId: randomUUID(),
+        algorithm: DRAW_ALGORITHM,
+        sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
+        rng: picked.rng,
+        rngCalls: picked.calls,
+        k,
+        repeats: false,
+        exclusion: DRAW_EXCLUSION,
+        excluded,
+        positions: winners.positions,
+        tickets: winners.tickets,
+        drawnAt: drawnAt.toISOString(),
+      };
+      const [entry, prizeEntry] = await this.ledger.append(
+        trx,
+        drawResultDraft(payload),
+        this.prizeDraft(raffle, planned, payload.drawId, seal, amount),
+      );
+      made = {
+        id: payload.drawId,
+        raffle_id: raffle.id,
+        prize_id: planned.prizeId,
+        seal_id: seal.id,
+        kind: 'result',
+        replaces_draw_id: null,
+        replaces_ticket: null,
+        repeats: false,
+        tickets: JSON.stringify(payload.tickets),
+        queue_id: entry.queueId,
+        prize_queue_id: prizeEntry.queueId,
+        recorded_at: entry.recordedAt,
+        drawn_by: by,
+        drawn_at: drawnAt,
+      };
+      await this.repository.insertDraw(trx, made);
+      await this.markDrawnIfComplete(trx, raffle, [...prior, made], by);
+      return made;
+    });
+    if (row === made) {
+      drawFaultPoint(this.config, 'kill-after-commit');
+      this.logger.log(
+        { event: 'draw_made', raffleId: raffle.id, prizeId: planned.prizeId, drawId: row.id, by },
+        `drew ${planned.prizeId} of raffle ${raffle.id}: draw ${row.id}`,
+      );
+    }
+    return row;
+  }
+
+  /** A second result of a prize loses on the unique index: the draw that committed stands. */
+  private async inDrawTransaction(work: (trx: Tx) => Promise<DrawRow>): Promise<DrawRow> {
+    try {
+      return await this.database.transaction(work);
+    } catch (error) {
+      if (sqlState(error) === '23505') {
+        throw new DomainException(
+          409,
+          'DRAW_ALREADY_MADE',
+          'this prize was drawn meanwhile; a redraw is the only way to change a winner',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Random positions from the RNG, recorded and journaled in `trx` (RNG_REQUEST), with the draw's view of the calls. */
+  private async pick(trx: Tx, subject: string, purpose: string, pool: DrawPool, k: number) {
+    if (k === 0) {
+      const info = this.rng.info();
+      return {
+        positions: [] as number[],
+        calls: [] as RngCallRecord[],
+        rng: { provider: info.provider, certified: info.certified, identity: info.identity },
+      };
+    }
+    const result = await this.rng.draw({ purpose, subject, k, n: pool.size, repeats: false }, trx);
+    const bytes = Buffer.from(result.bytes, 'hex');
+    const calls: RngCallRecord[] = [];
+    let offset = 0;
+    for (const call of result.calls) {
+      calls.push({
+        byteCount: call.bytes,
+        bytes: bytes.subarray(offset, offset + call.bytes).toString('hex'),
+      });
+      offset += call.bytes;
+    }
+    return {
+      positions: result.values,
+      calls,
+      rng: { provider: result.provider, certified: result.certified, identity: result.identity },
+    };
+  }
+
+  /** CLOSED -> DRAWN once every prize draw of the rules has its result (in the last draw's transaction). */
+  private async markDrawnIfComplete(
+    trx: Tx,
+    raffle: FrozenRaffle,
+    draws: DrawRow[],
+    by: string,
+  ): Promise<void> {
+    if ((await this.raffles.statusInTransaction(trx, raffle.id)) !== 'CLOSED') return;
+    const results = new Map(draws.filter((d) => d.kind === 'result').map((d) => [d.prize_id, d]));
+    const planned = prizeDraws(raffle.rules);
+    if (!planned.every((d) => results.has(d.prizeId))) return;
+    await this.raffles.markDrawn(trx, raffle.id, by, {
+      draws: planned.map((d) => ({ prizeId: d.prizeId, drawId: results.get(d.prizeId)!.id })),
+    });
+  }
+
+  // --- prizes ---------------------------------------------------------------------------------
+
+  private prizeAmount(raffle: FrozenRaffle, planned: PrizeDraw, seal: SealRow): JsonObject {
+    const { rules } = raffle;
+    const shared = rules.type === 'FIFTY_FIFTY' || rules.type === 'PROGRESSIVE';
+    if (planned.final && shared) {
+      if (seal.paid_total_minor === null || rules.prizeShareBps === null) {
+        throw new Error(`final seal ${seal.id} of a ${rules.type} raffle has no paid total`);
+      }
+      const split = fiftyFiftyPrize({
+        paidTotalMinor: seal.paid_total_minor,
+        shareBasisPoints: rules.prizeShareBps,
+      });
+      return {
+        amountMinor: split.prizeMinor + rules.seedMinor,
+        basis: 'SHARE_OF_SALES',
+        paidTotalMinor: seal.paid_total_minor,
+        shareBasisPoints: rules.prizeShareBps,
+        shareMinor: split.prizeMinor,
+        seedMinor: rules.seedMinor,
+        rounding: 'down',
+      };
+    }
+    return {
+      amountMinor: planned.prize.amountMinor,
+      basis: planned.prize.amountMinor === null ? 'DESCRIBED' : 'FIXED',
+      paidTotalMinor: null,
+      shareBasisPoints: null,
+      shareMinor: null,
+      seedMinor: null,
+      rounding: null,
+    };
+  }
+
+  private prizeDraft(
+    raffle: FrozenRaffle,
+    planned: PrizeDraw,
+    drawId: string,
+    seal: SealRow,
+    amount: JsonObject,
+  ) {
+    return {
+      type: DRAW_PRIZE,
+      subject: raffleEntrySubject(raffle.id),
+      payload: {
+        raffleId: raffle.id,
+        prizeId: planned.prizeId,
+        drawId,
+        sealId: seal.id,
+        name: planned.prize.name,
+        kind: planned.prize.kind,
+        description: planned.prize.description,
+        currency: raffle.rules.currency,
+        ...amount,
+      },
+    };
+  }
+
+  // --- redraws --------------------------------------------------------------------------------
+
+  /**
+   * Replaces one winner of a prize (DRAW-6, DRAW-7): admin only, with a cause and a reason, from the
+   * same sealed set without the replaced ticket and the prize's other winners; DRAW_REDRAWN journaled.
+   */
+  async redraw(drawId: string, input: RedrawInput, by: string): Promise<DrawRow> {
+    const replaced = await this.repository.draw(drawId);
+    if (!replaced) throw drawNotFound(drawId);
+    const resultId = replaced.kind === 'result' ? replaced.id : replaced.replaces_draw_id!;
+    const result = (await this.repository.draw(resultId))!;
+    const raffle = await this.requireRaffle(result.raffle_id);
+    if (input.cause === 'UNCLAIMED') this.checkUnclaimedRedraw(raffle, result);
+    const seal = (await this.repository.seal(result.seal_id))!;
+    const set = await this.sets.setOf(seal);
+    const subject = raffleEntrySubject(raffle.id);
+    await this.integrity.assertDrawsAllowed({ subject });
+    const reason = `${input.cause === 'UNCLAIMED' ? 'unclaimed' : 'winner ineligible'}: ${input.reason}`;
+    let made: DrawRow | undefined;
+    const row = await this.database
+      .transaction(async (trx) => {
+        await this.repository.lockRaffle(trx, raffle.id);
+        const status = await this.raffles.statusInTransaction(trx, raffle.id);
+        if (status === 'CANCELLED' || status === 'SETTLED') {
+          throw new DomainException(
+            409,
+            'RAFFLE_NOT_DRAWABLE',
+            `raffle ${raffle.id} is ${status}: no redraw`,
+          );
+        }
+        const prior = await this.repository.draws(raffle.id, trx);
+        const priorDraws = prior.map(toPriorDraw);
+        const winners = currentWinners(result.id, priorDraws) ?? [];
+        if (!winners.includes(input.ticket)) {
+          throw new DomainException(
+            409,
+            'NOT_A_CURRENT_WINNER',
+            `ticket ${input.ticket} is not a current winner of draw ${result.id} (current: ${winners.join(', ') || 'none'})`,
+            [
+              {
+                field: 'ticket',
+                messages: [`ticket must be a current winner of the draw: ${winners.join(', ')}`],
+              },
+            ],
+          );
+        }
+        const replaces = { drawId: result.id, ticket: input.ticket };
+        const excluded = excludedTickets({
+          exclusion: DRAW_EXCLUSION,
+          sealId: seal.id,
+          priorDraws,
+          replaces,
+          ranges: set.ranges,
+        });
+        const pool = DrawPool.excluding(set.ranges, excluded);
+        if (pool.size === 0) {
+          throw new DomainException(
+            409,
+            'NO_ELIGIBLE_TICKETS',
+            `no ticket of seal ${seal.id} is left to redraw ${result.prize_id} from`,
+          );
+        }
+        const picked = await this.pick(trx, subject, 'redraw', pool, 1);
+        const winnersDrawn = winnersFromPositions(set.ranges, pool, picked.positions);
+        const drawnAt = new Date();
+        const payload: DrawRedrawnPayload = {
+          raffleId: raffle.id,
+          prizeId: result.prize_id,
+          sealId: seal.id,
+          drawId: randomUUID(),
+          algorithm: DRAW_ALGORITHM,
+          sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
+          rng: picked.rng,
+          rngCalls: picked.calls,
+          k: 1,
+          repeats: false,
+          exclusion: DRAW_EXCLUSION,
+          excluded,
+          positions: winnersDrawn.positions,
+          tickets: winnersDrawn.tickets,
+          drawnAt: drawnAt.toISOString(),
+          replaces: { ...replaces, reason },
+        };
+        const [entry] = await this.ledger.append(trx, drawRedrawnDraft(payload));
+        made = {
+          id: payload.drawId,
+          raffle_id: raffle.id,
+          prize_id: result.prize_id,
+          seal_id: seal.id,
+          kind: 'redraw',
+          replaces_draw_id: result.id,
+          replaces_ticket: input.ticket,
+          repeats: false,
+          tickets: JSON.stringify(payload.tickets),
+          queue_id: entry.queueId,
+          prize_queue_id: null,
+          recorded_at: entry.recordedAt,
+          drawn_by: by,
+          drawn_at: drawnAt,
+        };
+        await this.repository.insertDraw(trx, made);
+        return made;
+      })
+      .catch((error: unknown) => {
+        if (sqlState(error) === '23505') {
+          throw new DomainException(
+            409,
+            'ALREADY_REDRAWN',
+            `ticket ${input.ticket} of draw ${result.id} was replaced already`,
+          );
+        }
+        throw error;
+      });
+    this.logger.log(
+      {
+        event: 'draw_redrawn',
+        raffleId: raffle.id,
+        drawId: row.id,
+        replaces: result.id,
+        ticket: input.ticket,
+        by,
+      },
+      `redrew ${result.prize_id} of raffle ${raffle.id}: ticket ${input.ticket} replaced (${reason})`,
+    );
+    return row;
+  }
+
+  /** DRAW-7: an unclaimed prize is redrawn only where the profile allows it, after the claim period. */
+  private checkUnclaimedRedraw(raffle: FrozenRaffle, result: DrawRow): void {
+    const { handling, minimumHoldDays } = raffle.profile.unclaimedPrize.value;
+    if (handling === 'HOLD_IN_TRUST') {
+      throw new DomainException(
+        409,
+        'UNCLAIMED_PRIZE_HELD',
+        `${raffle.profile.name} holds unclaimed prizes in trust for at least ${minimumHoldDays} days (${raffle.profile.unclaimedPrize.trace.join(', ')}): no redraw for an unclaimed prize`,
+        [{ field: 'cause', messages: ['UNCLAIMED is not a redraw cause under this jurisdiction'] }],
+      );
+    }
+    const days = Math.max(raffle.rules.claimDeadlineDays ?? 0, minimumHoldDays);
+    const claimEnds = result.drawn_at.getTime() + days * 86_400_000;
+    if (Date.now() < claimEnds) {
+      throw new DomainException(
+        409,
+        'CLAIM_PERIOD_OPEN',
+        `the claim period of draw ${result.id} ends ${new Date(claimEnds).toISOString()}; an unclaimed prize is redrawn only after it`,
+        [{ field: 'cause', messages: ['the claim period has not ended'] }],
+      );
+    }
+  }
+
+  // --- voids during a seal --------------------------------------------------------------------
+
+  /**
+   * Called by the ticket module inside a void's transaction: no ticket may leave a sealed set. A void
+   * waits while a seal or draw of the raffle is being committed, and is refused once the final set is
+   * sealed, or while a set sealed during sales awaits its draw.
+   */
+  private async voidGuard(trx: Tx, raffleId: string): Promise<string | undefined> {
+    await this.repository.lockRaffleShared(trx, raffleId);
+    const state = await this.repository.sealState(trx, raffleId);
+    if (state.finalSealed)
+      return 'the tickets of this raffle are sealed for the draw: no ticket can leave the sealed set';
+    if (state.undrawnSeals > 0)
+      return 'a set of this raffle is sealed and awaits its draw: try again once it is drawn';
+    return undefined;
+  }
+
+  // --- reading --------------------------------------------------------------------------------
+
+  private resultOf(raffleId: string, prizeId: string, trx?: Tx): Promise<DrawRow | undefined> {
+    return this.repository
+      .draws(raffleId, trx)
+      .then((draws) => draws.find((d) => d.kind === 'result' && d.prize_id === prizeId));
+  }
+
+  /** The journal entry of a queued draw or seal, once integrated. */
+  async journaled(queue: { queue_id: number; recorded_at: Date }, timeoutMs = INTEGRATION_WAIT_MS) {
+    const entry: QueuedEntry = { queueId: queue.queue_id, recordedAt: queue.recorded_at };
+    const [integrated] = await this.ledger.integrated([entry], timeoutMs);
+    return this.ledger.entry(integrated.seq);
+  }
+
+  requireDraw(drawId: string): Promise<DrawRow> {
+    return this.repository.draw(drawId).then((row) => {
+      if (!row) throw drawNotFound(drawId);
+      return row;
+    });
+  }
+
+  requireSeal(sealId: string): Promise<SealRow> {
+    return this.repository.seal(sealId).then((row) => row!);
+  }
+
+  drawsOf(raffleId: string): Promise<DrawRow[]> {
+    return this.repository.draws(raffleId);
+  }
+
+  sealsOf(raffleId: string): Promise<SealRow[]> {
+    return this.repository.seals(raffleId);
+  }
+
+  setOf(seal: SealRow): Promise<SealedSet> {
+    return this.sets.setOf(seal);
+  }
+
+  async requireRaffle(raffleId: string): Promise<FrozenRaffle> {
+    const raffle = await this.raffles.frozen(raffleId);
+    if (!raffle) throw new DomainException(404, 'RAFFLE_NOT_FOUND', `raffle ${raffleId} does not exist`);
+    return raffle;
+  }
+
+  /** The current winners of a raffle, read from the journaled draws (for ticket verification). */
+  async winningTickets(raffleId: string): Promise<WinningTicket[]> {
+    const raffle = await this.raffles.frozen(raffleId);
+    if (!raffle) return [];
+    const draws = await this.repository.draws(raffleId);
+    const journaled: PriorDraw[] = [];
+    for (const row of draws) {
+      const entry = await this.journaled(row);
+      const payload = entry.payload as unknown as DrawResultPayload | DrawRedrawnPayload;
+      journaled.push({
+        drawId: payload.drawId,
+        sealId: payload.sealId,
+        repeats: payload.repeats,
+        tickets: payload.tickets,
+        ...('replaces' in payload
+          ? { replaces: { drawId: payload.replaces.drawId, ticket: payload.replaces.ticket } }
+          : {}),
+      });
+    }
+    const planned = prizeDraws(raffle.rules);
+    return draws
+      .filter((row) => row.kind === 'result')
+      .flatMap((row) => {
+        const prize = planned.find((d) => d.prizeId === row.prize_id)?.prize;
+        return (currentWinners(row.id, journaled) ?? []).map((number) => ({
+          number,
+          prizeId: row.prize_id,
+          prizeName: prize?.name ?? row.prize_id,
+        }));
+      });
+  }
+}
+
+export function toPriorDraw(row: DrawRow): PriorDraw {
+  return {
+    drawId: row.id,
+    sealId: row.seal_id,
+    repeats: row.repeats,
+    tickets: JSON.parse(row.tickets) as number[],
+    ...(row.kind === 'redraw'
+      ? { replaces: { drawId: row.replaces_draw_id!, ticket: row.replaces_ticket! } }
+      : {}),
+  };
+}
+
+export function drawNotFound(drawId: string): DomainException {
+  return new DomainException(404, 'DRAW_NOT_FOUND', `draw ${drawId} does not exist`);
+}

@@ -1,0 +1,126 @@
+import { verifyDrawProof } from '../src/draw/core/index.js';
+import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
+import { journal, types } from './support/journal.js';
+import type { Headers } from './support/sales.js';
+
+describe.each(['pglite', 'postgres'] as const)('draws on %s', (engine) => {
+  let t: TestApp;
+  let admin: Headers;
+  let operator: Headers;
+  let seller: Headers;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      engine,
+      env: {
+        SALES_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_CUTOFF_GRACE_MS: '300',
+      },
+    });
+    admin = bearer(await t.token(['admin'], 'alice-admin'));
+    operator = bearer(await t.token(['operator'], 'oscar-operator'));
+    seller = bearer(await t.token(['seller'], 'sam-seller'));
+  });
+  afterAll(async () => t?.close());
+
+  const results = async (raffleId: string) => {
+    const response = await t.app.inject({ method: 'GET', url: `/v1/raffles/${raffleId}/results` });
+    expect(response.statusCode).toBe(200);
+    return response.json();
+  };
+
+  it('draws the main prize at its time from the sold, not voided tickets only, and journals it before showing it', async () => {
+    const raffle = await shortRaffle(t, admin, { closeInMs: 8_000 });
+    const orders = [];
+    for (const pkg of ['five', 'one', 'thirty', 'five', 'one', 'one'])
+      orders.push(await sell(t, raffle.id, seller, pkg));
+    // Voided: numbers of two orders leave the draw (the second voids the highest numbers).
+    expect((await voidOrder(t, orders[0].orderId, operator)).statusCode).toBe(200);
+    expect((await voidOrder(t, orders[5].orderId, operator)).statusCode).toBe(200);
+    const voided = new Set<number>();
+    for (const o of [orders[0], orders[5]])
+      for (let n = o.receipt.tickets.first; n <= o.receipt.tickets.last; n++) voided.add(n);
+    const sold = orders.reduce((sum, o) => sum + o.receipt.tickets.last - o.receipt.tickets.first + 1, 0);
+
+    const drawn = await until(
+      () => results(raffle.id),
+      (r) => r.prizes[0].status === 'DRAWN',
+    );
+    const main = drawn.prizes[0];
+    expect(drawn.status).toBe('DRAWN');
+    expect(main.draw.seal).toMatchObject({ salesClosed: true, count: sold - voided.size });
+    expect(main.draw.winningTickets).toHaveLength(1);
+    const winner = main.draw.winningTickets[0];
+    expect(winner).toBeGreaterThanOrEqual(1);
+    expect(winner).toBeLessThanOrEqual(sold);
+    expect(voided.has(winner)).toBe(false);
+    expect(main.draw.prize).toMatchObject({
+      basis: 'SHARE_OF_SALES',
+      rounding: 'down',
+      shareBasisPoints: 5_000,
+    });
+    expect(main.draw.rng).toEqual({ provider: 'os', certified: false });
+
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    expect(types(entries)).toEqual(
+      expect.arrayContaining(['DRAW_SEALED', 'DRAW_RESULT', 'DRAW_PRIZE', 'RAFFLE_DRAWN']),
+    );
+    const sealedAt = types(entries).indexOf('DRAW_SEALED');
+    expect(types(entries).slice(sealedAt + 1)).not.toContain('TICKETS_SOLD');
+
+    const proof = await t.app.inject({ method: 'GET', url: main.draw.proofUrl });
+    expect(proof.statusCode).toBe(200);
+    expect(verifyDrawProof(proof.json().drawProof).tickets).toEqual([winner]);
+  });
+
+  it('refuses a hand-run draw before its time, and a void once the tickets are sealed', async () => {
+    const raffle = await shortRaffle(t, admin, { closeInMs: 4_000, drawAfterCloseMs: 60_000 });
+    const kept = await sell(t, raffle.id, seller, 'five');
+    const early = await t.app.inject({
+      method: 'POST',
+      url: '/v1/draws',
+      payload: { raffleId: raffle.id, prizeId: 'main' },
+      headers: operator,
+    });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().code).toBe('DRAW_NOT_DUE');
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/draws',
+          payload: { raffleId: raffle.id, prizeId: 'main' },
+          headers: seller,
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/draws',
+          payload: { raffleId: raffle.id, prizeId: 'no such prize!' },
+          headers: operator,
+        })
+      ).json().fields,
+    ).toEqual([{ field: 'prizeId', messages: [expect.stringContaining('prizeId')] }]);
+    // Sales close; the final set is sealed at once (before the draw time): no ticket can leave it.
+    const entries = await until(
+      () => journal(t, `raffle/${raffle.id}`),
+      (list) => types(list).includes('DRAW_SEALED'),
+    );
+    expect(entries.find((e) => e.type === 'DRAW_SEALED')!.payload).toMatchObject({
+      count: 5,
+      salesClosed: true,
+    });
+    const refused = await voidOrder(t, kept.orderId, operator);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      code: 'TICKETS_SEALED',
+      message: expect.stringContaining('sealed'),
+    });
+    expect(types(await journal(t, `raffle/${raffle.id}`))).not.toContain('TICKETS_VOIDED');
+  });
+});
