@@ -21,6 +21,15 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    // Served to browsers as written: browser globals only, nothing from Node.
+    files: ['src/**/public/**/*.js'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-globals': ['error', 'Buffer', 'process', 'require', 'module', '__dirname', 'global'],
+      'no-restricted-imports': ['error', { patterns: ['node:*', '!./*', '!../*'] }],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
