@@ -1,0 +1,205 @@
+// The journal side of the browser verifier against the ledger core: RFC 8785 canonical JSON, entry
+// hashes, RFC 9162 inclusion in a checkpoint's tree and the checkpoint's Ed25519 signed-note signature
+// (WebCrypto), on journals written by the core and tampered one field at a time.
+
+import fc from 'fast-check';
+import { buildDrawProof } from '../draw/core/draw-proof.js';
+import { DrawJournalBuilder } from '../draw/core/testing/draw-journal-builder.js';
+import {
+  canonicalJson,
+  hashFromHex,
+  JsonValueError,
+  type JournalEntry,
+  MerkleTree,
+  toHex,
+} from '../ledger/core/index.js';
+import { makeJournal, signedCheckpointOf, testKeys } from '../ledger/core/testing/journal-fixtures.js';
+import * as browser from './public/verifier/index.js';
+
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** A raffle journal with a seal, a draw and a redraw, published as GET /v1/draws/{id}/proof would. */
+async function published() {
+  const b = new DrawJournalBuilder();
+  let next = 1;
+  for (let i = 0; i < 25; i++) {
+    const order = b.sell('r1', next, next + [1, 5, 30][i % 3] - 1);
+    next += [1, 5, 30][i % 3] + (i % 5 === 0 ? 2 : 0);
+    if (i % 7 === 3) b.voidOrder(order);
+    if (i % 4 === 0) b.noise();
+  }
+  const seal = b.seal({ raffleId: 'r1', sealId: 's1', prizeIds: ['main', 'second'], signed: true });
+  const main = await b.draw({ sealId: 's1', prizeId: 'main', drawId: 'd1', k: 2 });
+  const second = await b.draw({ sealId: 's1', prizeId: 'second', drawId: 'd2', excluded: main.tickets });
+  b.noise();
+  const entries = b.entries();
+  const tree = new MerkleTree(entries.map((e) => hashFromHex(e.hash)));
+  const { signer, verifierKey } = testKeys();
+  const checkpoint = signedCheckpointOf(entries, entries.length, signer);
+  const at = (e: JournalEntry) => ({
+    entry: e,
+    inclusion: {
+      leafIndex: e.seq,
+      treeSize: entries.length,
+      leafHash: e.hash,
+      path: tree.inclusionProof(e.seq).map(toHex),
+    },
+  });
+  const sealEntry = entries.find((e) => e.type === 'DRAW_SEALED')!;
+  const drawEntry = (drawId: string) =>
+    entries.find((e) => e.type === 'DRAW_RESULT' && e.payload.drawId === drawId)!;
+  const { set } = b.sets.get('s1')!;
+  const response = (payload: typeof main) =>
+    json({
+      proof: buildDrawProof(set, seal, { kind: 'result', payload }),
+      journal: { checkpoint, seal: at(sealEntry), draw: at(drawEntry(payload.drawId)) },
+    });
+  return { main: response(main), second: response(second), verifierKey, entries };
+}
+
+const statuses = (report: browser.PublishedDrawReport) =>
+  Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+
+describe('the browser verifier, journal side', () => {
+  it('writes RFC 8785 canonical JSON exactly as the ledger does', () => {
+    for (const entry of makeJournal(64))
+      expect(browser.canonicalJson(entry.payload)).toBe(canonicalJson(entry.payload));
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        let expected: string;
+        try {
+          expected = canonicalJson(value);
+        } catch (error) {
+          if (error instanceof JsonValueError) return; // not a journal value (e.g. -0)
+          throw error;
+        }
+        expect(browser.canonicalJson(value)).toBe(expected);
+      }),
+      { numRuns: 2000, seed: 6 },
+    );
+  });
+
+  it('recomputes entry hashes as the ledger does', async () => {
+    for (const entry of makeJournal(64)) expect(await browser.entryHash(entry)).toBe(entry.hash);
+  });
+
+  it('verifies a published draw completely with the ledger key, and says what it cannot check without it', async () => {
+    const { main, second, verifierKey } = await published();
+    for (const response of [main, second]) {
+      const withKey = await browser.verifyPublishedDraw(response, { verifierKey });
+      expect(withKey.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+      expect(withKey).toMatchObject({ ok: true, complete: true });
+      const withoutKey = await browser.verifyPublishedDraw(response);
+      expect(withoutKey).toMatchObject({ ok: true, complete: false });
+      expect(withoutKey.checks.at(-1)).toMatchObject({ id: 'checkpoint-signature', status: 'not-checked' });
+    }
+  });
+
+  it('fails the journal check that a tampering breaks', async () => {
+    const { main, second, verifierKey } = await published();
+    const other = testKeys('fairdraw.other/ledger').verifierKey;
+    const flip = (hex: string) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
+    const cases: [string, unknown, string | null, Record<string, string>][] = [
+      [
+        'seal entry payload changed',
+        {
+          ...main,
+          journal: {
+            ...main.journal,
+            seal: {
+              ...main.journal.seal,
+              entry: {
+                ...main.journal.seal.entry,
+                payload: { ...main.journal.seal.entry.payload, count: 1 },
+              },
+            },
+          },
+        },
+        verifierKey,
+        { 'journal-seal': 'fail' },
+      ],
+      [
+        'seal entry time changed',
+        {
+          ...main,
+          journal: {
+            ...main.journal,
+            seal: {
+              ...main.journal.seal,
+              entry: { ...main.journal.seal.entry, time: '2027-01-01T00:00:00.000Z' },
+            },
+          },
+        },
+        verifierKey,
+        { 'journal-seal': 'fail' },
+      ],
+      [
+        'draw inclusion path changed',
+        {
+          ...main,
+          journal: {
+            ...main.journal,
+            draw: {
+              ...main.journal.draw,
+              inclusion: { ...main.journal.draw.inclusion, path: main.journal.draw.inclusion.path.map(flip) },
+            },
+          },
+        },
+        verifierKey,
+        { 'journal-draw': 'fail' },
+      ],
+      [
+        'another draw’s entry',
+        { ...main, journal: { ...main.journal, draw: second.journal.draw } },
+        verifierKey,
+        { 'journal-draw': 'fail' },
+      ],
+      [
+        'the proof’s random bytes changed (not the journal’s)',
+        {
+          ...main,
+          proof: {
+            ...main.proof,
+            draw: {
+              ...main.proof.draw,
+              rngCalls: main.proof.draw.rngCalls.map((c) => ({
+                ...c,
+                bytes: c.bytes.slice(0, -1) + (c.bytes.endsWith('0') ? '1' : '0'),
+              })),
+            },
+          },
+        },
+        verifierKey,
+        { 'rng-replay': 'fail', 'journal-draw': 'fail' },
+      ],
+      [
+        'a checkpoint of another size',
+        {
+          ...main,
+          journal: {
+            ...main.journal,
+            checkpoint: second.journal.checkpoint.replace(/\n(\d+)\n/, (_, n) => `\n${Number(n) + 1}\n`),
+          },
+        },
+        null,
+        { 'journal-seal': 'fail' },
+      ],
+      [
+        'the checkpoint text changed under its signature',
+        {
+          ...main,
+          journal: { ...main.journal, checkpoint: main.journal.checkpoint.replace('time ', 'time  ') },
+        },
+        verifierKey,
+        { 'checkpoint-signature': 'fail' },
+      ],
+      ['a key the checkpoint is not signed by', main, other, { 'checkpoint-signature': 'fail' }],
+      ['a malformed key', main, 'not a key', { 'checkpoint-signature': 'fail' }],
+    ];
+    for (const [what, response, key, failed] of cases) {
+      const report = await browser.verifyPublishedDraw(response, { verifierKey: key });
+      const seen = Object.fromEntries(Object.entries(statuses(report)).filter(([, s]) => s === 'fail'));
+      expect({ what, failed: seen, ok: report.ok }).toEqual({ what, failed, ok: false });
+    }
+  });
+});
