@@ -17,6 +17,7 @@ import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PaymentModule } from './payment/payment.module.js';
 import { RaffleModule } from './raffle/raffle.module.js';
+import { ResultsModule } from './results/results.module.js';
 import { TicketModule } from './ticket/ticket.module.js';
 import { RngModule } from './rng/rng.module.js';
 
@@ -31,6 +32,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   AuditModule,
   IntegrityModule,
   DrawModule,
+  ResultsModule,
 ];
 
 @Module({})

@@ -51,8 +51,15 @@ async function published() {
   const { set } = b.sets.get('s1')!;
   const response = (payload: typeof main) =>
     json({
-      proof: buildDrawProof(set, seal, { kind: 'result', payload }),
-      journal: { checkpoint, seal: at(sealEntry), draw: at(drawEntry(payload.drawId)) },
+      drawProof: buildDrawProof(set, seal, { kind: 'result', payload }),
+      journal: {
+        treeSize: entries.length,
+        rootHash: toHex(tree.root()),
+        checkpoint,
+        verifierKey,
+        seal: at(sealEntry),
+        draw: at(drawEntry(payload.drawId)),
+      },
     });
   return { main: response(main), second: response(second), verifierKey, entries };
 }
@@ -83,15 +90,22 @@ describe('the browser verifier, journal side', () => {
     for (const entry of makeJournal(64)) expect(await browser.entryHash(entry)).toBe(entry.hash);
   });
 
-  it('verifies a published draw completely with the ledger key, and says what it cannot check without it', async () => {
+  it('verifies a published draw completely, says which key checked the signature, and what it cannot check without one', async () => {
     const { main, second, verifierKey } = await published();
     for (const response of [main, second]) {
       const withKey = await browser.verifyPublishedDraw(response, { verifierKey });
       expect(withKey.checks.filter((c) => c.status !== 'pass')).toEqual([]);
       expect(withKey).toMatchObject({ ok: true, complete: true });
-      const withoutKey = await browser.verifyPublishedDraw(response);
-      expect(withoutKey).toMatchObject({ ok: true, complete: false });
-      expect(withoutKey.checks.at(-1)).toMatchObject({ id: 'checkpoint-signature', status: 'not-checked' });
+      expect(withKey.checks.at(-1)?.detail).toMatch(/the key you supplied/);
+      const servedKey = await browser.verifyPublishedDraw(response);
+      expect(servedKey).toMatchObject({ ok: true, complete: true });
+      expect(servedKey.checks.at(-1)?.detail).toMatch(/the key served with this proof/);
+      const noKey = await browser.verifyPublishedDraw({
+        ...response,
+        journal: { ...response.journal, verifierKey: '' },
+      });
+      expect(noKey).toMatchObject({ ok: true, complete: false });
+      expect(noKey.checks.at(-1)).toMatchObject({ id: 'checkpoint-signature', status: 'not-checked' });
     }
   });
 
@@ -99,6 +113,7 @@ describe('the browser verifier, journal side', () => {
     const { main, second, verifierKey } = await published();
     const other = testKeys('fairdraw.other/ledger').verifierKey;
     const flip = (hex: string) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
+    const resized = main.journal.checkpoint.replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) + 1}\n`);
     const cases: [string, unknown, string | null, Record<string, string>][] = [
       [
         'seal entry payload changed',
@@ -158,11 +173,11 @@ describe('the browser verifier, journal side', () => {
         'the proof’s random bytes changed (not the journal’s)',
         {
           ...main,
-          proof: {
-            ...main.proof,
+          drawProof: {
+            ...main.drawProof,
             draw: {
-              ...main.proof.draw,
-              rngCalls: main.proof.draw.rngCalls.map((c) => ({
+              ...main.drawProof.draw,
+              rngCalls: main.drawProof.draw.rngCalls.map((c) => ({
                 ...c,
                 bytes: c.bytes.slice(0, -1) + (c.bytes.endsWith('0') ? '1' : '0'),
               })),
@@ -174,15 +189,21 @@ describe('the browser verifier, journal side', () => {
       ],
       [
         'a checkpoint of another size',
-        {
-          ...main,
-          journal: {
-            ...main.journal,
-            checkpoint: second.journal.checkpoint.replace(/\n(\d+)\n/, (_, n) => `\n${Number(n) + 1}\n`),
-          },
-        },
+        { ...main, journal: { ...main.journal, checkpoint: resized } },
+        null,
+        { checkpoint: 'fail' },
+      ],
+      [
+        'a checkpoint of another size, with the published size to match',
+        { ...main, journal: { ...main.journal, treeSize: main.journal.treeSize + 1, checkpoint: resized } },
         null,
         { 'journal-seal': 'fail' },
+      ],
+      [
+        'the served key replaced by another',
+        { ...main, journal: { ...main.journal, verifierKey: other } },
+        null,
+        { 'checkpoint-signature': 'fail' },
       ],
       [
         'the checkpoint text changed under its signature',

@@ -1,7 +1,7 @@
 // @ts-check
 // The browser verifier of Fairdraw draws: plain ES modules, no dependencies, WebCrypto for SHA-256 and
 // Ed25519. An independent second implementation of src/draw/core's verifyDrawProof and of the ledger's
-// entry, inclusion and checkpoint checks (docs/draws.md section 11).
+// entry, inclusion and checkpoint checks (docs/draws.md section 12).
 
 export {
   verifyDrawProof,

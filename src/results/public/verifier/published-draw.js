@@ -1,9 +1,16 @@
 // @ts-check
-// Verifies what GET /v1/draws/{id}/proof publishes: the draw proof (draw-proof.js) and the journal
-// around it: the DRAW_SEALED and DRAW_RESULT / DRAW_REDRAWN entries whose payloads are exactly the
-// proof's seal and draw, their inclusion in the tree of a signed checkpoint, and the checkpoint's
-// signature by the ledger's key, when the reader has that key.
+// Verifies what GET /v1/draws/{id}/proof publishes,
+//
+//   { drawProof: <fairdraw-draw-proof-v1>,
+//     journal: { treeSize, rootHash, checkpoint, verifierKey, seal: {entry, inclusion}, draw: {entry, inclusion} } }
+//
+// the draw proof (draw-proof.js), and the journal around it: the DRAW_SEALED and DRAW_RESULT /
+// DRAW_REDRAWN entries whose payloads are exactly the proof's seal and draw, their inclusion in the
+// tree of the signed checkpoint, and the checkpoint's signature. The signature is checked with a key
+// the reader supplies (one published by the regulator or the operator, independently of this service)
+// or else with the key the response carries, which the report says.
 
+import { bytesToHex } from './bytes.js';
 import { VerificationFailure } from './merkle.js';
 import { CheckRunner, verifyDrawProof } from './draw-proof.js';
 import {
@@ -19,7 +26,13 @@ import { readObject, readString } from './proof-fields.js';
 
 /** @typedef {import('./draw-proof.js').CheckResult} CheckResult */
 
+const SHOWN_WINNERS = 'The winners this page shows for the draw are the journaled ones';
+
 export const JOURNAL_CHECKS = /** @type {const} */ ([
+  [
+    'checkpoint',
+    'The journal checkpoint is well formed and matches the tree size and root published with it',
+  ],
   ['journal-seal', 'The seal is journaled (DRAW_SEALED entry, hash recomputed) in the checkpoint’s tree'],
   ['journal-draw', 'The draw is journaled (entry hash recomputed) in the checkpoint’s tree, after the seal'],
   ['checkpoint-signature', 'The checkpoint is signed by the ledger’s key'],
@@ -27,31 +40,49 @@ export const JOURNAL_CHECKS = /** @type {const} */ ([
 
 /**
  * @param {unknown} response the parsed JSON of GET /v1/draws/{id}/proof
- * @param {{ verifierKey?: string | null }} [options] the ledger's signed-note verifier key, from a
- *   source the reader trusts; without it the signature is reported as not checked
+ * @param {{ verifierKey?: string | null, shownTickets?: readonly number[] }} [options] `verifierKey`: the
+ *   ledger's signed-note verifier key, from a source the reader trusts (without it, the key served with
+ *   the proof is used, and the report says so); `shownTickets`: the winners of this draw as a page
+ *   displays them, to be checked against the journaled record
  * @returns {Promise<{ ok: boolean, complete: boolean, checks: CheckResult[], report: import('./draw-proof.js').DrawProofReport }>}
  */
 export async function verifyPublishedDraw(response, options = {}) {
   let envelope;
   try {
-    envelope = readObject(response, 'response', ['proof', 'journal']);
+    envelope = readObject(response, 'response', ['drawProof', 'journal']);
   } catch (error) {
     if (!(error instanceof VerificationFailure)) throw error;
-    envelope = { proof: undefined, journal: undefined };
+    envelope = { drawProof: undefined, journal: undefined };
   }
-  const report = await verifyDrawProof(envelope.proof);
+  const report = await verifyDrawProof(envelope.drawProof);
   const runner = new CheckRunner(JOURNAL_CHECKS);
   runner.failed = report.checks[0].status !== 'pass';
 
-  /** @type {import('./journal.js').Checkpoint | undefined} */
-  let checkpoint;
-  /** @type {string} */
-  let note = '';
+  const read = await runner.run('checkpoint', async () => {
+    const j = readObject(envelope.journal, 'journal', [
+      'treeSize',
+      'rootHash',
+      'checkpoint',
+      'verifierKey',
+      'seal',
+      'draw',
+    ]);
+    const note = readString(j.checkpoint, 'journal.checkpoint', 65536);
+    const checkpoint = parseCheckpoint((await openSignedNote(note, null)).text);
+    if (j.treeSize !== checkpoint.size || j.rootHash !== bytesToHex(checkpoint.rootHash))
+      throw new VerificationFailure(
+        'journal.treeSize and journal.rootHash differ from the signed checkpoint’s',
+      );
+    return {
+      value: { j, note, checkpoint },
+      detail: `${checkpoint.origin}, tree size ${checkpoint.size}, root ${bytesToHex(checkpoint.rootHash)}`,
+    };
+  });
+  const checkpoint = read?.checkpoint;
+
   const journal = await runner.run('journal-seal', async () => {
-    const j = readObject(envelope.journal, 'journal', ['checkpoint', 'seal', 'draw']);
-    note = readString(j.checkpoint, 'journal.checkpoint', 65536);
-    const opened = await openSignedNote(note, null);
-    checkpoint = parseCheckpoint(opened.text);
+    if (!read || !checkpoint) throw new Error('unreachable');
+    const { j } = read;
     const seal = readObject(j.seal, 'journal.seal', ['entry', 'inclusion']);
     const entry = readJournalEntry(seal.entry, 'journal.seal.entry');
     if (entry.type !== 'DRAW_SEALED')
@@ -96,21 +127,56 @@ export async function verifyPublishedDraw(response, options = {}) {
     return { value: true, detail: `entry ${entry.seq} of ${checkpoint.size}, journaled at ${entry.time}` };
   });
 
-  const keyText = options.verifierKey?.trim() ?? '';
-  if (keyText === '' && !runner.failed) {
+  const supplied = options.verifierKey?.trim() ?? '';
+  const served = read && typeof read.j.verifierKey === 'string' ? read.j.verifierKey : '';
+  if (supplied === '' && served === '' && !runner.failed) {
     runner.results.push({
       id: 'checkpoint-signature',
-      title: JOURNAL_CHECKS[2][1],
+      title: JOURNAL_CHECKS[3][1],
       status: 'not-checked',
       detail:
-        'no verifier key given: the ledger’s public key is not served publicly (GET /v1/ledger/public-key is for auditors); paste the key your regulator or the operator publishes to check the signature',
+        'no verifier key: supply the ledger key your regulator or the operator publishes to check the signature',
     });
   } else {
     await runner.run('checkpoint-signature', async () => {
-      const key = await parseVerifierKey(keyText);
-      const opened = await openSignedNote(note, key);
-      return { value: true, detail: `signed by ${opened.signers.join(', ')}; verified with ${key.name}` };
+      if (!read) throw new Error('unreachable');
+      const key = await parseVerifierKey(supplied || served);
+      await openSignedNote(read.note, key);
+      const id = `${key.name}+${key.keyId.toString(16).padStart(8, '0')}`;
+      return {
+        value: true,
+        detail:
+          supplied !== ''
+            ? `signed by ${id}, the key you supplied`
+            : `signed by ${id}, the key served with this proof: compare it with the key your regulator or the operator publishes`,
+      };
     });
+  }
+
+  if (options.shownTickets !== undefined) {
+    const shown = options.shownTickets;
+    runner.results.push(
+      report.draw === undefined
+        ? {
+            id: 'shown-winners',
+            title: SHOWN_WINNERS,
+            status: 'skipped',
+            detail: 'not run: the proof could not be read',
+          }
+        : shown.length === report.draw.tickets.length && shown.every((t, i) => t === report.draw?.tickets[i])
+          ? {
+              id: 'shown-winners',
+              title: SHOWN_WINNERS,
+              status: 'pass',
+              detail: `shown: ${shown.join(', ') || 'none'}`,
+            }
+          : {
+              id: 'shown-winners',
+              title: SHOWN_WINNERS,
+              status: 'fail',
+              detail: `the page shows ${shown.join(', ') || 'no winner'}, the journaled draw has ${report.draw.tickets.join(', ') || 'none'}`,
+            },
+    );
   }
 
   const checks = [...report.checks, ...runner.results];
