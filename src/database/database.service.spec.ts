@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../../test/support/postgres.js';
+import { adminQuery, createTestDatabase, type TestDatabase } from '../../test/support/postgres.js';
 import { loadEnvironment } from '../config/environment.js';
 import { DatabaseService } from './database.service.js';
+import type { Database } from './schema.js';
 
 interface CounterDb {
   counter: { id: number; value: number };
@@ -94,5 +95,42 @@ describe.each(['pglite', 'postgres'] as const)('DatabaseService on %s', (engine)
       { isolation: 'serializable' },
     );
     expect(level).toBe('serializable');
+  });
+});
+
+describe('DatabaseService on PostgreSQL when the server drops a connection in use', () => {
+  let dataDir: string;
+  let testDb: TestDatabase;
+  let database: DatabaseService;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fairdraw-db-'));
+    testDb = await createTestDatabase();
+    database = await DatabaseService.connect(
+      loadEnvironment({ DATA_DIR: dataDir, DATABASE_URL: testDb.url }),
+    );
+  });
+
+  afterAll(async () => {
+    await database?.onApplicationShutdown();
+    await testDb?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // A restart or failover terminates every backend (57P01). A checked-out client that is between
+  // two statements of a transaction then emits 'error' with no query to fail; unheard, that
+  // error is an uncaught exception that kills the process (found by the crash drill).
+  it('fails that transaction, keeps the process alive and serves the next one', async () => {
+    const pid = async (db: Kysely<Database>) =>
+      (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0].pid;
+    const failed = database.transaction(async (trx) => {
+      const backend = await pid(trx);
+      await adminQuery('select pg_terminate_backend($1)', [backend]);
+      // Let the server's FATAL message arrive while no statement is running on this client.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sql`select 1`.execute(trx);
+    });
+    await expect(failed).rejects.toThrow(/terminat|not queryable|Connection terminated/i);
+    expect(await pid(database.db)).toEqual(expect.any(Number));
   });
 });

@@ -59,6 +59,15 @@ export class DatabaseService implements OnApplicationShutdown {
       pool.on('error', (error) =>
         new Logger(DatabaseService.name).warn(`idle client error: ${error.message}`),
       );
+      // The pool listens to a client only while it is idle. A client checked out between two
+      // statements of a transaction emits the same error with no query to fail: heard here, the
+      // transaction fails on its next statement and the pool discards the client; unheard, it is
+      // an uncaught exception that stops the process.
+      pool.on('connect', (client) =>
+        client.on('error', (error) =>
+          new Logger(DatabaseService.name).warn(`connection lost while in use: ${error.message}`),
+        ),
+      );
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
       return new DatabaseService(db, 'postgres', redactUrl(config.DATABASE_URL));
     }
