@@ -4,7 +4,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'deploy/cdk.out/**', 'jest.config.js'],
+    ignores: [
+      'dist/**',
+      'dist-drills/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'deploy/cdk.out/**',
+      'jest.config.js',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
