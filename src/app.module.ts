@@ -20,6 +20,7 @@ import { RaffleModule } from './raffle/raffle.module.js';
 import { ResultsModule } from './results/results.module.js';
 import { TicketModule } from './ticket/ticket.module.js';
 import { RngModule } from './rng/rng.module.js';
+import { ReportModule } from './report/report.module.js';
 
 /** The feature modules of the service; plumbing modules are added around them in `forRoot`. */
 export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
@@ -33,6 +34,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   IntegrityModule,
   DrawModule,
   ResultsModule,
+  ReportModule,
 ];
 
 @Module({})

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, type Tx } from '../database/database.service.js';
 import { LedgerService, type QueuedEntry } from '../ledger/ledger.service.js';
+import { eventCategory, eventRow, typesOf, type EventCategory, type EventRow } from './event-catalogue.js';
 import { significantEventPayload, type SignificantEvent } from './significant-event.js';
 
 /** This process, as significant events and SERVICE_STARTED name it. */
@@ -55,5 +56,28 @@ export class AuditService {
   async integrated(entries: readonly QueuedEntry[], timeoutMs?: number): Promise<number[]> {
     if (entries.length === 0) return [];
     return (await this.ledger.integrated([...entries], timeoutMs)).map((entry) => entry.seq);
+  }
+
+  /**
+   * The significant events of some categories journaled before `treeSize` (optionally about one
+   * subject, in a time window), in seq order, read page by page from the journal.
+   */
+  async *events(filter: {
+    treeSize: number;
+    categories: readonly EventCategory[];
+    subject?: string;
+    from?: Date;
+    to?: Date;
+  }): AsyncGenerator<EventRow> {
+    const entries = this.ledger.entries({
+      treeSize: filter.treeSize,
+      subject: filter.subject,
+      types: typesOf(filter.categories),
+      from: filter.from,
+      to: filter.to,
+    });
+    for await (const entry of entries) {
+      if (filter.categories.includes(eventCategory(entry.type))) yield eventRow(entry);
+    }
   }
 }

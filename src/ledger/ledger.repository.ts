@@ -37,6 +37,16 @@ export interface StateRow {
 
 type Db = Kysely<Database> | Tx;
 
+/** Which entries a reader wants: about a subject, of some types, recorded in a time window. */
+export interface EntryFilter {
+  subject?: string;
+  types?: readonly string[];
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+}
+
 /** Every SQL statement of the ledger module (see src/queries/ledger.repository.sql). */
 @Injectable()
 export class LedgerRepository {
@@ -73,6 +83,16 @@ export class LedgerRepository {
       .orderBy('id')
       .limit(limit)
       .execute();
+  }
+
+  async newestQueuedId(): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('ledger_queue')
+      .select('id')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id;
   }
 
   async oldestQueuedAt(): Promise<Date | undefined> {
@@ -296,5 +316,27 @@ export class LedgerRepository {
       .distinct()
       .orderBy('ledger_checkpoint.tree_size')
       .execute();
+  }
+
+  /**
+   * One page of the entries in (afterSeq, beforeSeq) that match, by seq; the (subject, seq) and
+   * (type, seq) indexes serve the subject and type filters.
+   */
+  entriesMatching(
+    filter: EntryFilter,
+    afterSeq: number,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<EntryRow[]> {
+    let query = this.db
+      .selectFrom('ledger_entry')
+      .select(['seq', 'type', 'subject', 'payload', 'recorded_at', 'prev_hash', 'hash'])
+      .where('seq', '>', afterSeq)
+      .where('seq', '<', beforeSeq);
+    if (filter.subject !== undefined) query = query.where('subject', '=', filter.subject);
+    if (filter.types !== undefined) query = query.where('type', 'in', [...filter.types]);
+    if (filter.from !== undefined) query = query.where('recorded_at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('recorded_at', '<', filter.to);
+    return query.orderBy('seq').limit(limit).execute();
   }
 }

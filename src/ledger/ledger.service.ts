@@ -13,7 +13,7 @@ import { rehash } from './core/proof-plan.js';
 import type { ConsistencyProofJson, InclusionProofJson } from './core/proof-json.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import { LedgerSequencer, type IntegratedEntry } from './ledger-sequencer.js';
-import { LedgerRepository, type EntryRow } from './ledger.repository.js';
+import { LedgerRepository, type EntryFilter, type EntryRow } from './ledger.repository.js';
 
 /** What a module hands the ledger: the event, what it is about, and its details. */
 export interface LedgerDraft {
@@ -93,6 +93,15 @@ export class LedgerService implements OnModuleInit {
       entries.map((entry) => entry.queueId),
       timeoutMs,
     );
+  }
+
+  /**
+   * Waits until every entry committed before the call is integrated, so that a reader who then
+   * takes the tree size sees in the journal every change the database already shows.
+   */
+  async settled(timeoutMs?: number): Promise<void> {
+    const newest = await this.repository.newestQueuedId();
+    if (newest !== undefined) await this.sequencer.waitFor([newest], timeoutMs);
   }
 
   async treeSize(): Promise<number> {
@@ -232,6 +241,20 @@ export class LedgerService implements OnModuleInit {
   }
 
   /**
+   * The entries before `treeSize` that match the filter, in seq order, read page by page (a
+   * raffle's million sales never sit in memory at once).
+   */
+  async *entries(filter: EntryFilter & { treeSize: number }): AsyncGenerator<JournalEntry> {
+    if (filter.types !== undefined && filter.types.length === 0) return;
+    for (let after = -1; ;) {
+      const page = await this.repository.entriesMatching(filter, after, filter.treeSize, EXPORT_PAGE);
+      for (const row of page) yield toJournalEntry(row);
+      if (page.length < EXPORT_PAGE) return;
+      after = page[page.length - 1].seq;
+    }
+  }
+
+  /**
    * Entries about one subject, of the given types (recorded before `recordedBefore`, if given), that
    * are not settled as of `treeSize`: queued (committed, awaiting integration) or integrated at
    * seq >= treeSize. Inside `trx` it sees what that transaction sees.
@@ -251,6 +274,30 @@ export class LedgerService implements OnModuleInit {
   async head(trx?: Tx): Promise<{ treeSize: number; rootHash: string }> {
     const state = await this.repository.state(trx);
     return { treeSize: state.tree_size, rootHash: state.root_hash.toString('hex') };
+  }
+
+  /**
+   * The journal digest at an earlier (or the current) size: what a report computed from the first
+   * `treeSize` entries states, so that an auditor can check it against the same export.
+   */
+  async digestAt(treeSize: number): Promise<LedgerDigest> {
+    const current = await this.digest();
+    if (treeSize === current.treeSize) return current;
+    const checkpoint = await this.checkpointAt(treeSize);
+    return {
+      treeSize,
+      rootHash: (await this.rootAt(treeSize)).toString('hex'),
+      timestamp: new Date().toISOString(),
+      checkpoint,
+    };
+  }
+
+  /** Checkpoints anchored outside the database (S3 Object Lock or the local folder), by size. */
+  async anchoredCheckpoints(): Promise<Array<{ treeSize: number; note: string }>> {
+    return (await this.repository.anchoredCheckpoints()).map((row) => ({
+      treeSize: row.tree_size,
+      note: row.note,
+    }));
   }
 
   private async requireSize(size: number, field: string): Promise<void> {

@@ -38,6 +38,16 @@ export class BlockRepository {
       .execute();
   }
 
+  /** Every block of a raffle, in number order (the register). */
+  ofRaffle(raffleId: string): Promise<BlockRow[]> {
+    return this.db
+      .selectFrom('ticket_block')
+      .selectAll()
+      .where('raffle_id', '=', raffleId)
+      .orderBy('first_number')
+      .execute();
+  }
+
   /** The ranges already uploaded from a block, in number order. */
   async uploadedRanges(
     blockId: string,

@@ -366,6 +366,32 @@ export class SalesRepository {
       .execute();
   }
 
+  /** One page of a raffle's orders that hold numbers, by first number after `after` (the register). */
+  numberedOrdersPage(raffleId: string, after: number, limit: number) {
+    return this.db
+      .selectFrom('ticket_order')
+      .select([
+        'id',
+        'status',
+        'first_number',
+        'last_number',
+        'block_id',
+        'channel',
+        'package_id',
+        'price_minor',
+        'seller_id',
+        'device_id',
+        'sold_at',
+        'closed_at',
+        'close_reason',
+      ])
+      .where('raffle_id', '=', raffleId)
+      .where('first_number', '>', after)
+      .orderBy('first_number')
+      .limit(limit)
+      .execute();
+  }
+
   /** Tickets and orders per status (sold in blocks counted apart). */
   async orderTotals(
     raffleId: string,

@@ -21,6 +21,7 @@ import { SalesBatcher, type IntegratedEntry } from './sales-batcher.js';
 import { BlockRepository } from './block.repository.js';
 import { SalesRepository, type OrderRow } from './sales.repository.js';
 import { normalizeVerificationCode } from './verification-code.js';
+import { registerRanges, type RegisterOrder, type RegisterRange } from './ticket-register.js';
 
 export interface WinningTicket {
   number: number;
@@ -60,6 +61,7 @@ export interface SalesTotals {
 
 const ESTIMATE_BASIS = 'floor(paid, not voided sales × share / 10000) + seed; rounded down to the minor unit';
 const JOURNAL_LOOKUP_MS = 2_000;
+const REGISTER_PAGE = 2_000;
 
 /**
  * Ticket sales: orders through the per-raffle batcher, receipts, public verification and the
@@ -403,6 +405,60 @@ export class TicketService {
         last: b.last_number,
       })),
     };
+  }
+
+  // --- for the report module ----------------------------------------------------------------
+
+  /**
+   * The ticket register: every number from 1 to the maximum in ranges of one status (sold, voided,
+   * reserved to a device, returned, not issued), in number order, streamed page by page.
+   */
+  async *register(raffleId: string): AsyncGenerator<RegisterRange> {
+    const raffle = await this.requireRaffle(raffleId);
+    const [counter, blocks] = await Promise.all([
+      this.repository.counter(raffleId),
+      this.blocks.ofRaffle(raffleId),
+    ]);
+    const issued = counter ? counter.nextNumber - 1 : 0;
+    const maxTickets = counter?.maxTickets ?? raffle.rules.maxTickets;
+    yield* registerRanges(
+      this.numberedOrders(raffleId),
+      blocks.map((b) => ({
+        id: b.id,
+        status: b.status,
+        first: b.first_number,
+        last: b.last_number,
+        deviceId: b.device_id,
+        sellerId: b.seller_id,
+      })),
+      issued,
+      maxTickets,
+    );
+  }
+
+  private async *numberedOrders(raffleId: string): AsyncGenerator<RegisterOrder> {
+    for (let after = 0; ;) {
+      const page = await this.repository.numberedOrdersPage(raffleId, after, REGISTER_PAGE);
+      for (const row of page) {
+        yield {
+          id: row.id,
+          status: row.status,
+          first: row.first_number!,
+          last: row.last_number!,
+          blockId: row.block_id,
+          channel: row.channel,
+          packageId: row.package_id,
+          priceMinor: row.price_minor,
+          sellerId: row.seller_id,
+          deviceId: row.device_id,
+          soldAt: row.sold_at?.toISOString() ?? null,
+          closedAt: row.closed_at?.toISOString() ?? null,
+          closeReason: row.close_reason,
+        };
+      }
+      if (page.length < REGISTER_PAGE) return;
+      after = page[page.length - 1].first_number!;
+    }
   }
 
   private async journalOf(order: OrderRow): Promise<JournalReference | null> {

@@ -1,0 +1,121 @@
+// How the significant-events report reads a journal entry: its category and the who / outcome /
+// source fields, whichever module wrote it. Plain TypeScript, no NestJS (the offline verifier and
+// the report share it).
+
+import type { JournalEntry } from '../ledger/core/entry.js';
+
+export const EVENT_CATEGORIES = [
+  'security',
+  'service',
+  'integrity',
+  'rng',
+  'raffle',
+  'sales',
+  'voids',
+  'draws',
+  'other',
+] as const;
+export type EventCategory = (typeof EVENT_CATEGORIES)[number];
+
+/** Everything but individual sales, which have reports of their own and would drown the rest. */
+export const DEFAULT_EVENT_CATEGORIES: readonly EventCategory[] = EVENT_CATEGORIES.filter(
+  (c) => c !== 'sales',
+);
+
+const CATEGORY_OF: Record<string, EventCategory> = {
+  SIGNED_IN: 'security',
+  ACCESS_DENIED: 'security',
+  ACCESS_DENIED_SUPPRESSED: 'security',
+  SERVICE_STARTED: 'service',
+  SERVICE_STOPPED: 'service',
+  CONFIG_CHANGED: 'service',
+  SOFTWARE_INTEGRITY_CHECKED: 'integrity',
+  SOFTWARE_INTEGRITY_FAILED: 'integrity',
+  INTEGRITY_CHECK: 'integrity',
+  INTEGRITY_CHECK_FAILED: 'integrity',
+  RNG_STARTED: 'rng',
+  RNG_SELF_TEST: 'rng',
+  RNG_FAULT: 'rng',
+  RNG_REQUEST: 'rng',
+  RAFFLE_CREATED: 'raffle',
+  RAFFLE_UPDATED: 'raffle',
+  RAFFLE_OPENED: 'raffle',
+  RAFFLE_CLOSED: 'raffle',
+  RAFFLE_DRAWN: 'raffle',
+  RAFFLE_SETTLED: 'raffle',
+  RAFFLE_CANCELLED: 'raffle',
+  TICKETS_SOLD: 'sales',
+  ORDER_PLACED: 'sales',
+  ORDER_CANCELLED: 'sales',
+  PAYMENT_STARTED: 'sales',
+  PAYMENT_FAILED: 'sales',
+  NUMBERS_RESERVED: 'sales',
+  NUMBERS_RETURNED: 'sales',
+  TICKETS_VOIDED: 'voids',
+  REFUND_REQUESTED: 'voids',
+  REFUND_COMPLETED: 'voids',
+  REFUND_FAILED: 'voids',
+  DRAW_SEALED: 'draws',
+  DRAW_RESULT: 'draws',
+  DRAW_REDRAWN: 'draws',
+};
+
+export function eventCategory(type: string): EventCategory {
+  return CATEGORY_OF[type] ?? 'other';
+}
+
+/** The entry types of some categories (for a query by type); undefined means "every type". */
+export function typesOf(categories: readonly EventCategory[]): string[] | undefined {
+  if (categories.includes('other')) return undefined;
+  return Object.keys(CATEGORY_OF).filter((type) => categories.includes(CATEGORY_OF[type]));
+}
+
+export interface EventRow {
+  seq: number;
+  time: string;
+  type: string;
+  category: EventCategory;
+  subject: string | null;
+  /** `user:<sub>`, `system`, `anonymous`, or the acting user a business entry names (`by`, `sellerId`). */
+  actor: string;
+  outcome: string;
+  component: string;
+  source: string | null;
+  /** The type-specific part: `details` of a significant event, the payload of a business entry. */
+  details: unknown;
+}
+
+/** Reads any journal entry as a significant-event row (docs/audit.md section 1). */
+export function eventRow(entry: Readonly<JournalEntry>): EventRow {
+  const p = entry.payload as Record<string, unknown>;
+  const category = eventCategory(entry.type);
+  const actor = p.actor as { type?: string; sub?: string } | undefined;
+  const isSignificant = actor !== undefined && typeof actor === 'object' && typeof p.outcome === 'string';
+  if (isSignificant) {
+    return {
+      seq: entry.seq,
+      time: entry.time,
+      type: entry.type,
+      category,
+      subject: entry.subject,
+      actor: actor.type === 'user' ? `user:${actor.sub ?? ''}` : (actor.type ?? 'unknown'),
+      outcome: p.outcome as string,
+      component: typeof p.component === 'string' ? p.component : category,
+      source: typeof p.source === 'string' ? p.source : null,
+      details: p.details ?? null,
+    };
+  }
+  const by = typeof p.by === 'string' ? p.by : typeof p.sellerId === 'string' ? p.sellerId : null;
+  return {
+    seq: entry.seq,
+    time: entry.time,
+    type: entry.type,
+    category,
+    subject: entry.subject,
+    actor: by === null ? 'system' : by.startsWith('system') ? by : `user:${by}`,
+    outcome: entry.type.endsWith('_FAILED') || entry.type === 'RNG_FAULT' ? 'failure' : 'success',
+    component: category,
+    source: null,
+    details: p,
+  };
+}
