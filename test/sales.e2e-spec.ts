@@ -137,6 +137,29 @@ describe.each(['pglite', 'postgres'] as const)('ticket sales on %s', (engine) =>
     });
   });
 
+  it('answers a retry with its order after sales closed, and still refuses a new order or another body', async () => {
+    const raffle = await openRaffle(t, admin);
+    const key = idempotencyKey();
+    const first = await order(t, raffle.id, seller, posCash, key);
+    expect(first.statusCode).toBe(201);
+    const closed = await t.app.inject({
+      method: 'POST',
+      url: `/v1/raffles/${raffle.id}/close`,
+      headers: admin,
+    });
+    expect(closed.statusCode).toBe(200);
+
+    const retry = await order(t, raffle.id, seller, posCash, key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(first.json());
+    const reused = await order(t, raffle.id, seller, { ...posCash, packageId: 'five' }, key);
+    expect(reused.json()).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await order(t, raffle.id, otherSeller, posCash, key)).json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await order(t, raffle.id, seller)).json()).toMatchObject({ status: 409, code: 'SALES_CLOSED' });
+    expect((await summary(t, raffle.id, auditor)).numbers).toMatchObject({ issued: 1, sold: 1 });
+  });
+
   it('answers concurrent retries of one key with one sale', async () => {
     const raffle = await openRaffle(t, admin);
     const key = idempotencyKey();

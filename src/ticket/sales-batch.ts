@@ -103,9 +103,9 @@ export class SalesBatchProcessor {
     const unclaimed = newOrders.filter(({ item }) => !claimedKeys.has(item.idempotencyKey));
     if (unclaimed.length > 0) {
       const records = await this.repository.keyRecords(
-        trx,
         raffleId,
         unclaimed.map(({ item }) => item.idempotencyKey),
+        trx,
       );
       for (const { item, index } of unclaimed) {
         const record = records.get(item.idempotencyKey);

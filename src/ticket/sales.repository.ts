@@ -62,9 +62,9 @@ export class SalesRepository {
   }
 
   async keyRecords(
-    db: Db,
     raffleId: string,
     keys: string[],
+    db: Db = this.db,
   ): Promise<Map<string, { requestHash: string; orderId: string }>> {
     if (keys.length === 0) return new Map();
     const rows = await db

@@ -110,7 +110,10 @@ export class TicketService {
     who: Principal,
   ): Promise<OrderView> {
     const key = parseIdempotencyKey(idempotencyKey);
-    const raffle = await this.sellingRaffle(raffleId);
+    const raffle = await this.requireRaffle(raffleId);
+    const hash = requestFingerprint(raffleId, who.sub, request);
+    // A retry of an accepted order gets its order even after sales stopped; anything else is refused.
+    if (raffle.status !== 'OPEN') return this.replayOrRefuse(raffle, key, hash);
     const problems = checkOrderRequest(raffle.rules, request);
     if (problems.length > 0) {
       throw new DomainException(
@@ -121,7 +124,6 @@ export class TicketService {
       );
     }
     const provider = this.payments.providerForSale(request.paymentMethod, request.channel);
-    const hash = requestFingerprint(raffleId, who.sub, request);
     const slot = `${raffleId}\n${key}`;
     const running = this.inFlight.get(slot);
     if (running) {
@@ -474,17 +476,12 @@ export class TicketService {
     }
   }
 
-  private async sellingRaffle(raffleId: string): Promise<FrozenRaffle> {
-    const raffle = await this.requireRaffle(raffleId);
-    if (raffle.status === 'DRAFT') {
-      throw new DomainException(
-        409,
-        'RAFFLE_NOT_OPEN',
-        `raffle ${raffleId} is a DRAFT: sales have not opened`,
-      );
-    }
-    if (raffle.status !== 'OPEN') throw refusalError('SALES_CLOSED', raffle.rules);
-    return raffle;
+  /** A request at a raffle that no longer sells: the stored order if it repeats an accepted one. */
+  private async replayOrRefuse(raffle: FrozenRaffle, key: string, hash: string): Promise<OrderView> {
+    const record = (await this.repository.keyRecords(raffle.id, [key])).get(key);
+    if (record && record.requestHash !== hash) throw keyReused(key);
+    if (record) return markReplayed(await this.replay(raffle, record.orderId));
+    throw notSelling(raffle);
   }
 
   private async requireRaffle(raffleId: string): Promise<FrozenRaffle> {
@@ -545,6 +542,17 @@ export function parseIdempotencyKey(header: string | undefined): string {
     ]);
   }
   return header;
+}
+
+function notSelling(raffle: FrozenRaffle): DomainException {
+  if (raffle.status === 'DRAFT') {
+    return new DomainException(
+      409,
+      'RAFFLE_NOT_OPEN',
+      `raffle ${raffle.id} is a DRAFT: sales have not opened`,
+    );
+  }
+  return refusalError('SALES_CLOSED', raffle.rules);
 }
 
 function keyReused(key: string): DomainException {
