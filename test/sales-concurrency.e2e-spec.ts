@@ -6,7 +6,7 @@ import { DatabaseService } from '../src/database/database.service.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
 import { idempotencyKey } from './support/factories.js';
 import { journal } from './support/journal.js';
-import { openRaffle, posCash, summary, type Headers } from './support/sales.js';
+import { openRaffle, order, posCash, summary, type Headers } from './support/sales.js';
 
 interface Sold {
   status: number;
@@ -222,6 +222,42 @@ describe('one Idempotency-Key sent to two replicas of one PostgreSQL database at
     } finally {
       await second?.close();
       await first.close();
+    }
+  });
+});
+
+describe('a sales batch that waits on the counter lock past the closing time (PostgreSQL)', () => {
+  it('sells nothing: the sale is timed when the lock is held, not when the batch started', async () => {
+    const t = await startTestApp({
+      engine: 'postgres',
+      env: { SALES_SCHEDULER_INTERVAL_MS: '60000', PUBLIC_STATS_CACHE_MS: '0' },
+    });
+    try {
+      const admin = bearer(await t.token(['admin'], 'alice-admin'));
+      const seller = bearer(await t.token(['seller'], 'sam-seller'));
+      const closeAt = Date.now() + 2_500;
+      const raffle = await openRaffle(t, admin, { salesCloseAt: new Date(closeAt).toISOString() });
+      const db = t.app.get(DatabaseService).db;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const lockHeld = new Promise<void>((resolve) => (locked = resolve));
+      // Another connection (as another replica's batch or a lifecycle step would) holds the counter row.
+      const holder = db.transaction().execute(async (trx) => {
+        await sql`select 1 from ticket_counter where raffle_id = ${raffle.id} for update`.execute(trx);
+        locked();
+        await released;
+      });
+      await lockHeld;
+      const pending = order(t, raffle.id, seller);
+      await new Promise((resolve) => setTimeout(resolve, closeAt - Date.now() + 300));
+      release();
+      await holder;
+      const response = await pending;
+      expect(response.json()).toMatchObject({ status: 409, code: 'SALES_CLOSED' });
+      expect((await summary(t, raffle.id, admin)).numbers).toMatchObject({ issued: 0, sold: 0 });
+    } finally {
+      await t.close();
     }
   });
 });

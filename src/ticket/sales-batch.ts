@@ -82,7 +82,7 @@ export class SalesBatchProcessor {
 
   private async run(trx: Tx, raffle: BatchRaffle, items: readonly BatchItem[]): Promise<BatchOutcome[]> {
     const raffleId = raffle.raffleId;
-    const now = new Date();
+    const claimedAt = new Date();
     const outcomes: Array<BatchOutcome | undefined> = new Array(items.length);
     const newOrders = indexed(items, (item): item is NewOrderItem => item.kind !== 'issue');
     const issues = indexed(items, (item): item is IssueItem => item.kind === 'issue');
@@ -97,7 +97,7 @@ export class SalesBatchProcessor {
             requestHash: item.requestHash,
             orderId: item.orderId,
           })),
-          now,
+          claimedAt,
         )
       : new Set<string>();
     const unclaimed = newOrders.filter(({ item }) => !claimedKeys.has(item.idempotencyKey));
@@ -119,6 +119,8 @@ export class SalesBatchProcessor {
 
     // 2. The raffle's counter row: one lock per batch, held to the commit.
     const counter = await this.repository.lockCounter(trx, raffleId);
+    // The sale's time is taken once the lock is held: a batch that waited past the closing time sells nothing.
+    const now = new Date();
     if (!counter) {
       // Sales never opened: refuse everything (nothing is written but the released keys).
       for (const { index } of fresh) outcomes[index] = { kind: 'refused', refusal: 'SALES_CLOSED' };
