@@ -185,6 +185,24 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
     ).toBe('ignored');
   });
 
+  it('applies an event delivered twice at once only once', async () => {
+    const raffle = await openRaffle(t, admin);
+    const pending = (await order(t, raffle.id, storefront, online)).json();
+    const failed = stripe.webhook('payment_intent.payment_failed', stripe.fail(pending.payment.intentId));
+    const failures = await Promise.all([deliver(failed), deliver(failed), deliver(failed)]);
+    expect(failures.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    expect(failures.filter((r) => !r.json().duplicate).map((r) => r.json().outcome)).toEqual([
+      'payment-failed',
+    ]);
+    const succeeded = stripe.webhook('payment_intent.succeeded', stripe.succeed(pending.payment.intentId));
+    const successes = await Promise.all([deliver(succeeded), deliver(succeeded), deliver(succeeded)]);
+    expect(successes.filter((r) => !r.json().duplicate).map((r) => r.json().outcome)).toEqual(['issued']);
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    expect(entries.filter((e) => e.type === 'PAYMENT_FAILED')).toHaveLength(1);
+    expect(entries.filter((e) => e.type === 'TICKETS_SOLD')).toHaveLength(1);
+    expect((await getOrder(pending.orderId)).receipt.tickets).toEqual({ first: 1, last: 5, count: 5 });
+  });
+
   it('releases the hold of a cancelled payment, and refunds a payment that arrives after its order closed', async () => {
     const raffle = await openRaffle(t, admin);
     const pending = (await order(t, raffle.id, storefront, online)).json();

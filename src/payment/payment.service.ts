@@ -219,8 +219,11 @@ export class PaymentService {
     if (await this.repository.eventSeen(event.id))
       return { received: true, duplicate: true, outcome: 'duplicate' };
     const meaning = interpretStripeEvent(event);
-    const record = (trx: Tx, outcome: string) =>
-      this.repository.recordEvent(trx, {
+    // The event is recorded in the transaction of its effects; when another delivery of it recorded
+    // first (Stripe may deliver twice at once), the effects roll back with the refused record.
+    let delivered = true;
+    const record = async (trx: Tx, outcome: string): Promise<void> => {
+      const first = await this.repository.recordEvent(trx, {
         event_id: event.id,
         provider: 'stripe',
         type: event.type,
@@ -229,14 +232,29 @@ export class PaymentService {
         received_at: new Date(),
         outcome,
       });
-    const outcome = await this.apply(meaning, event.id, record);
-    return { received: true, duplicate: false, outcome };
+      if (!first) {
+        delivered = false;
+        // A payment success goes through the sales batch, where its repeat is harmless (already paid)
+        // and must not fail the batch's other orders; every other event undoes its effects.
+        if (meaning.kind !== 'payment-succeeded') throw new DuplicateDelivery();
+      }
+    };
+    try {
+      const outcome = await this.apply(meaning, event.id, record);
+      return delivered
+        ? { received: true, duplicate: false, outcome }
+        : { received: true, duplicate: true, outcome: 'duplicate' };
+    } catch (error) {
+      if (error instanceof DuplicateDelivery)
+        return { received: true, duplicate: true, outcome: 'duplicate' };
+      throw error;
+    }
   }
 
   private async apply(
     meaning: ProviderEvent,
     eventId: string,
-    record: (trx: Tx, outcome: string) => Promise<boolean>,
+    record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     switch (meaning.kind) {
       case 'payment-succeeded':
@@ -256,7 +274,7 @@ export class PaymentService {
   private async succeeded(
     meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' }>,
     eventId: string,
-    record: (trx: Tx, outcome: string) => Promise<boolean>,
+    record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     const payment = meaning.orderId ? undefined : await this.repository.paymentByIntent(meaning.intentId);
     const orderId = meaning.orderId ?? payment?.order_id;
@@ -299,7 +317,7 @@ export class PaymentService {
   private async failed(
     meaning: Extract<ProviderEvent, { kind: 'payment-failed' }>,
     eventId: string,
-    record: (trx: Tx, outcome: string) => Promise<boolean>,
+    record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
       const payment = meaning.orderId
@@ -329,7 +347,7 @@ export class PaymentService {
 
   private async canceled(
     meaning: Extract<ProviderEvent, { kind: 'payment-canceled' }>,
-    record: (trx: Tx, outcome: string) => Promise<boolean>,
+    record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     if (!meaning.orderId || !this.handler) {
       await this.database.transaction((trx) => record(trx, 'unknown-order'));
@@ -348,7 +366,7 @@ export class PaymentService {
 
   private async refundUpdated(
     meaning: Extract<ProviderEvent, { kind: 'refund-updated' }>,
-    record: (trx: Tx, outcome: string) => Promise<boolean>,
+    record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
       const refund =
@@ -376,6 +394,9 @@ export class PaymentService {
     });
   }
 }
+
+/** Another delivery of the same event was recorded first. */
+class DuplicateDelivery extends Error {}
 
 function unavailable(method: string, error: unknown): DomainException {
   const retryable = error instanceof PaymentProviderError ? error.retryable : true;
