@@ -1,9 +1,12 @@
 /**
- * 50/50 (and progressive) prize arithmetic in integer minor units (PRIZE-1/2/3). The prize is a
- * share of recorded paid, not voided, sales (never of cash held by sellers), rounded DOWN to the
- * minor unit, plus any seeded amount; before the draw it is shown as an estimate.
+ * The 50/50 (and progressive) prize estimate shown before the draw (PRIZE-1/2/3): the share of
+ * recorded paid, not voided, sales (never of cash held by sellers) plus any seeded amount, in
+ * integer minor units. The share itself is the draw's own arithmetic (`fiftyFiftyPrize`, rounded
+ * DOWN to the minor unit), so the estimate and the prize the draw announces cannot disagree.
  */
-export const BASIS_POINTS = 10_000;
+import { BASIS_POINTS, fiftyFiftyPrize } from '../draw/core/fifty-fifty-prize.js';
+
+export { BASIS_POINTS };
 
 export interface PrizeEstimate {
   /** The prize if sales ended now: floor(paid × share / 10 000) + seed. */
@@ -16,26 +19,19 @@ export interface PrizeEstimate {
 }
 
 export function prizeShareOf(paidSalesMinor: number, shareBps: number): number {
-  if (!Number.isSafeInteger(paidSalesMinor) || paidSalesMinor < 0) {
-    throw new RangeError(`paid sales must be a non-negative safe integer, got ${paidSalesMinor}`);
-  }
-  if (!Number.isInteger(shareBps) || shareBps < 0 || shareBps > BASIS_POINTS) {
-    throw new RangeError(`share must be 0 to ${BASIS_POINTS} basis points, got ${shareBps}`);
-  }
-  // BigInt: paid × 10 000 can pass 2^53 long before paid itself does.
-  return Number((BigInt(paidSalesMinor) * BigInt(shareBps)) / BigInt(BASIS_POINTS));
+  return fiftyFiftyPrize({ paidTotalMinor: paidSalesMinor, shareBasisPoints: shareBps }).prizeMinor;
 }
 
 export function estimatePrize(paidSalesMinor: number, shareBps: number, seedMinor: number): PrizeEstimate {
   if (!Number.isSafeInteger(seedMinor) || seedMinor < 0) {
     throw new RangeError(`seed must be a non-negative safe integer, got ${seedMinor}`);
   }
-  const share = prizeShareOf(paidSalesMinor, shareBps);
+  const split = fiftyFiftyPrize({ paidTotalMinor: paidSalesMinor, shareBasisPoints: shareBps });
   return {
-    amountMinor: share + seedMinor,
+    amountMinor: split.prizeMinor + seedMinor,
     paidSalesMinor,
     shareBps,
     seedMinor,
-    beneficiaryMinor: paidSalesMinor - share,
+    beneficiaryMinor: split.charityMinor,
   };
 }
