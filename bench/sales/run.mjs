@@ -9,9 +9,9 @@
 // PostgreSQL (TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     dist: { type: 'string', default: 'dist' },
     'batch-max': { type: 'string', default: '' },
     'batch-linger-ms': { type: 'string', default: '' },
+    // Writes a V8 CPU profile of each service process into this folder (open it in Chrome DevTools).
+    'cpu-prof': { type: 'string', default: '' },
   },
 });
 const seconds = Number(values.seconds);
@@ -76,7 +78,8 @@ async function createDatabase() {
 
 /** Starts `node <dist>/src/main.js` as its own process and waits until it is live. */
 async function startService(env) {
-  const child = spawn(process.execPath, [join(dist, 'src/main.js')], {
+  const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
+  const child = spawn(process.execPath, [...profile, join(dist, 'src/main.js')], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -104,6 +107,13 @@ async function json(response) {
   return JSON.parse(text);
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function cannon(options) {
   return new Promise((resolveRun, reject) => {
     autocannon({ duration: seconds, connections, pipelining: 1, ...options }, (error, result) =>
@@ -120,7 +130,13 @@ const median = (list) => {
 const whole = (n) => Math.round(n).toLocaleString('en-US');
 const ms = (n) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
 
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+
 async function main() {
+  const loadAtStart = loads();
   const database = await createDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'fairdraw-bench-sales-'));
   const env = {
@@ -195,8 +211,17 @@ async function main() {
       }),
     };
     // autocannon spreads its connections over the replicas' URLs.
-    const sales = (extra) => cannon({ url: bases, idReplacement: true, requests: [sale], ...extra });
-    const health = (extra) => cannon({ url: bases.map((base) => `${base}/health/live`), ...extra });
+    // Each measurement also reports the service processes' CPU time per answered request: under a
+    // shared, noisy machine it moves far less than throughput does.
+    const measured = async (options) => {
+      const cpu = () => services.reduce((sum, s) => sum + cpuSeconds(s.child.pid), 0);
+      const before = cpu();
+      const result = await cannon(options);
+      result.cpuMsPerRequest = ((cpu() - before) * 1000) / Math.max(1, result['2xx']);
+      return result;
+    };
+    const sales = (extra) => measured({ url: bases, idReplacement: true, requests: [sale], ...extra });
+    const health = (extra) => measured({ url: bases.map((base) => `${base}/health/live`), ...extra });
 
     // After a burst of sales the journal may still be integrating: let it finish, so each
     // measurement starts from a quiet service.
@@ -239,6 +264,7 @@ async function main() {
           perSecond: result['2xx'] / result.duration,
           p50: result.latency.p50,
           p99: result.latency.p99,
+          cpuMs: result.cpuMsPerRequest,
         });
       }
       accepted += s['2xx'] + sf['2xx'];
@@ -257,8 +283,10 @@ async function main() {
 
     const ratio = median(rows.sales.map((row, i) => row.perSecond / rows.health[i].perSecond));
     const line = (label, list) =>
-      `| ${label} | ${whole(median(list.map((r) => r.perSecond)))} | ${ms(median(list.map((r) => r.p50)))} | ${ms(median(list.map((r) => r.p99)))} |`;
-    console.log(`\nSales benchmark — ${new Date().toISOString()}`);
+      `| ${label} | ${whole(median(list.map((r) => r.perSecond)))} | ${ms(median(list.map((r) => r.p50)))} | ${ms(median(list.map((r) => r.p99)))} | ${median(list.map((r) => r.cpuMs)).toFixed(3)} |`;
+    console.log(
+      `\nSales benchmark — ${new Date().toISOString()}; load average (1, 5, 15 min) at start ${loadAtStart}, at end ${loads()}`,
+    );
     console.log(
       `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ` +
         `PostgreSQL ${database.settings.server_version} (synchronous_commit=${database.settings.synchronous_commit}, fsync=${database.settings.fsync}); ` +
@@ -266,7 +294,9 @@ async function main() {
         `autocannon ${connections} connections at saturation and ${rateConnections} at ${rate}/s, ` +
         `${seconds} s per measurement, median of ${rounds} rounds`,
     );
-    console.log('\n| measurement | per second | p50 ms | p99 ms |\n|---|---:|---:|---:|');
+    console.log(
+      '\n| measurement | per second | p50 ms | p99 ms | service CPU ms per request |\n|---|---:|---:|---:|---:|',
+    );
     console.log(line('GET /health/live, saturation (HTTP ceiling)', rows.health));
     console.log(line('POST orders (1 ticket, cash), saturation', rows.sales));
     console.log(line(`GET /health/live at ${rate}/s`, rows.healthFixed));
