@@ -209,8 +209,8 @@ describe('verifyJournal', () => {
     });
     const spaced = JSON.stringify(journal[5], null, 1).replace(/\n/g, '');
     // A duplicate key that JSON.parse resolves to the hashed value: the content verifies, the line does not.
-    expect(journal[8].payload.amountMinor).toBe(2000);
-    const duplicated = lines[8].replace('"payload":{', '"payload":{"amountMinor":1,');
+    expect(journal[8].payload.priceMinor).toBe(2000);
+    const duplicated = lines[8].replace('"payload":{', '"payload":{"priceMinor":1,');
     const copy = [...lines];
     copy[3] = reordered;
     copy[5] = spaced;

@@ -20,16 +20,21 @@ export function draftAt(i: number): EntryDraft {
   const time = new Date(BASE_TIME + i * 1000).toISOString();
   switch (i % 4) {
     case 0:
+      // The ticket module's shape (src/ticket/core/sales-journal.ts), which the verifier's draw
+      // recomputation reads.
       return {
         type: 'TICKETS_SOLD',
-        subject: `raffle-${i % 7}`,
+        subject: `raffle/raffle-${i % 7}`,
         payload: {
           orderId: `ord_${i}`,
+          raffleId: `raffle-${i % 7}`,
+          first: i * 5 + 1,
+          last: i * 5 + 5,
+          tickets: 5,
+          priceMinor: 2000,
+          currency: 'CAD',
           channel: i % 3 === 0 ? 'ONLINE' : 'POS',
           buyer: { name: `Buyer ${i}`, email: `buyer${i}@example.org` },
-          tickets: { first: i * 5 + 1, count: 5 },
-          amountMinor: 2000,
-          currency: 'CAD',
         },
         time,
       };

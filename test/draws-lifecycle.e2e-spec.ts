@@ -1,0 +1,251 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyDrawProof } from '../src/draw/core/index.js';
+import { chainEntries, exportLine, type JournalEntry, ZERO_HASH } from '../src/ledger/core/entry.js';
+import { main as verifyCli } from '../src/ledger/cli/verify.js';
+import { LedgerService } from '../src/ledger/ledger.service.js';
+import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
+import { journal } from './support/journal.js';
+import type { Headers } from './support/sales.js';
+
+type Order = Awaited<ReturnType<typeof sell>> & { receipt: { verificationCode: string } };
+
+function numbers(orders: Order[]): number[] {
+  return orders.flatMap((o) =>
+    Array.from(
+      { length: o.receipt.tickets.last - o.receipt.tickets.first + 1 },
+      (_, i) => o.receipt.tickets.first + i,
+    ),
+  );
+}
+
+/** Runs the offline verifier (`npm run verify`) on entries written as an export. */
+async function verify(dir: string, name: string, entries: JournalEntry[], args: string[] = []) {
+  const path = join(dir, name);
+  writeFileSync(path, entries.map((e) => exportLine(e) + '\n').join(''));
+  let stdout = '';
+  const status = await verifyCli([path, ...args], {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stdout += text),
+  });
+  return { status, stdout };
+}
+
+/** The journal rewritten with a change and chained again, as a forger with database access would. */
+function forged(entries: JournalEntry[], change: (entries: JournalEntry[]) => void): JournalEntry[] {
+  const copy = entries.map((e) => JSON.parse(JSON.stringify(e)) as JournalEntry);
+  change(copy);
+  return chainEntries(
+    ZERO_HASH,
+    0,
+    copy.map((e) => ({ type: e.type, subject: e.subject, payload: e.payload, time: e.time })),
+  );
+}
+
+describe('a raffle with an early bird, its main draw, a redraw, and the offline recomputation (pglite)', () => {
+  let t: TestApp;
+  let admin: Headers;
+  let operator: Headers;
+  let seller: Headers;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fairdraw-draw-verify-'));
+    t = await startTestApp({
+      engine: 'pglite',
+      env: {
+        SALES_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_CUTOFF_GRACE_MS: '300',
+      },
+    });
+    admin = bearer(await t.token(['admin'], 'alice-admin'));
+    operator = bearer(await t.token(['operator'], 'oscar-operator'));
+    seller = bearer(await t.token(['seller'], 'sam-seller'));
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const results = async (raffleId: string) =>
+    (await t.app.inject({ method: 'GET', url: `/v1/raffles/${raffleId}/results` })).json();
+
+  it('draws the early bird from the tickets sold before its cut-off while sales go on, then the main prize, redraws, and recomputes it all', async () => {
+    const earlyAt = Date.now() + 6_000;
+    const raffle = await shortRaffle(t, admin, {
+      closeInMs: 14_000,
+      drawAfterCloseMs: 300,
+      overrides: { claimDeadlineDays: 90 },
+      extraPrizes: [
+        {
+          id: 'early',
+          name: 'Early bird',
+          kind: 'EARLY_BIRD',
+          drawAt: new Date(earlyAt).toISOString(),
+          amountMinor: 25_000,
+        },
+      ],
+    });
+    const before: Order[] = [];
+    for (const pkg of ['thirty', 'one', 'five', 'one', 'five'])
+      before.push((await sell(t, raffle.id, seller, pkg)) as Order);
+    expect((await voidOrder(t, before[2].orderId, operator)).statusCode).toBe(200);
+    expect(Date.now()).toBeLessThan(earlyAt);
+
+    const early = await until(
+      () => results(raffle.id),
+      (r) => r.prizes.find((p: { prizeId: string }) => p.prizeId === 'early').status === 'DRAWN',
+    );
+    expect(early.status).toBe('OPEN');
+    const earlyDraw = early.prizes.find((p: { prizeId: string }) => p.prizeId === 'early').draw;
+    const eligibleEarly = numbers([before[0], before[1], before[3], before[4]]);
+    expect(earlyDraw.seal).toMatchObject({ salesClosed: false, count: eligibleEarly.length });
+    expect(eligibleEarly).toContain(earlyDraw.winningTickets[0]);
+    expect(earlyDraw.prize).toMatchObject({ basis: 'FIXED', amountMinor: 25_000 });
+
+    // Sales go on after the early bird; these tickets are only in the final set.
+    const after: Order[] = [];
+    for (const pkg of ['five', 'thirty']) after.push((await sell(t, raffle.id, seller, pkg)) as Order);
+
+    const drawn = await until(
+      () => results(raffle.id),
+      (r) => r.status === 'DRAWN',
+      30_000,
+    );
+    const mainDraw = drawn.prizes.find((p: { prizeId: string }) => p.prizeId === 'main').draw;
+    const eligibleMain = [...eligibleEarly, ...numbers(after)];
+    expect(mainDraw.seal).toMatchObject({ salesClosed: true, count: eligibleMain.length });
+    expect(eligibleMain).toContain(mainDraw.winningTickets[0]);
+    const paid = [...before, ...after].filter((o) => o !== before[2]).length;
+    expect(paid).toBe(6);
+    expect(mainDraw.prize.paidTotalMinor).toBe(5_000 + 1_000 + 1_000 + 2_000 + 2_000 + 5_000);
+    expect(mainDraw.prize.amountMinor).toBe(8_000);
+
+    // The winning ticket's validation number shows WINNER, read from the journaled draws.
+    const winner = mainDraw.winningTickets[0];
+    const winningOrder = [...before, ...after].find(
+      (o) => o.receipt.tickets.first <= winner && winner <= o.receipt.tickets.last,
+    )!;
+    const check = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tickets/verify/${winningOrder.receipt.verificationCode}`,
+    });
+    expect(check.json()).toMatchObject({
+      status: 'WINNER',
+      winningNumbers: expect.arrayContaining([expect.objectContaining({ number: winner, prizeId: 'main' })]),
+    });
+
+    // Redraw: admin only, with a cause and a reason; the unclaimed cause waits for the claim period.
+    const redrawUrl = `/v1/draws/${mainDraw.drawId}/redraw`;
+    const ineligible = {
+      ticket: winner,
+      cause: 'INELIGIBLE',
+      reason: 'winner is an employee of the licensee',
+    };
+    expect(
+      (await t.app.inject({ method: 'POST', url: redrawUrl, payload: ineligible, headers: operator }))
+        .statusCode,
+    ).toBe(403);
+    const noReason = await t.app.inject({
+      method: 'POST',
+      url: redrawUrl,
+      payload: { ticket: winner, cause: 'INELIGIBLE' },
+      headers: admin,
+    });
+    expect(noReason.json().fields.map((f: { field: string }) => f.field)).toEqual(['reason']);
+    const unclaimed = await t.app.inject({
+      method: 'POST',
+      url: redrawUrl,
+      payload: { ...ineligible, cause: 'UNCLAIMED' },
+      headers: admin,
+    });
+    expect(unclaimed.json().code).toBe('CLAIM_PERIOD_OPEN');
+    const notWinner = eligibleMain.find((n) => n !== winner)!;
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: redrawUrl,
+          payload: { ...ineligible, ticket: notWinner },
+          headers: admin,
+        })
+      ).json().code,
+    ).toBe('NOT_A_CURRENT_WINNER');
+    const redrawn = await t.app.inject({
+      method: 'POST',
+      url: redrawUrl,
+      payload: ineligible,
+      headers: admin,
+    });
+    expect(redrawn.statusCode).toBe(200);
+    const redraw = redrawn.json();
+    expect(redraw).toMatchObject({
+      kind: 'redraw',
+      replaces: { ticket: winner, reason: 'winner ineligible: winner is an employee of the licensee' },
+    });
+    expect(redraw.winningTickets[0]).not.toBe(winner);
+    expect(eligibleMain).toContain(redraw.winningTickets[0]);
+    expect(redraw.excluded).toContain(winner);
+    expect(
+      (await t.app.inject({ method: 'POST', url: redrawUrl, payload: ineligible, headers: admin })).json()
+        .code,
+    ).toBe('NOT_A_CURRENT_WINNER');
+    const after2 = await results(raffle.id);
+    const main2 = after2.prizes.find((p: { prizeId: string }) => p.prizeId === 'main').draw;
+    expect(main2.winningTickets).toEqual(redraw.winningTickets);
+    expect(main2.redraws).toHaveLength(1);
+    const redrawProof = (await t.app.inject({ method: 'GET', url: redraw.proofUrl })).json();
+    expect(verifyDrawProof(redrawProof.drawProof).tickets).toEqual(redraw.winningTickets);
+
+    // The export recomputes: both seals from the sales and voids, all three draws from their bytes.
+    const entries = await journal(t);
+    const key = t.app.get(LedgerService).publicKey().verifierKey;
+    const good = await verify(dir, 'good.ndjson', entries, ['--verifier-key', key]);
+    expect(good.stdout).toContain('Fairdraw journal verification: OK');
+    expect(good.stdout).toContain(
+      '2 of 2 seals recomputed, 3 of 3 draws replayed (1 redraws, 3 with an uncertified RNG)',
+    );
+    expect(good.status).toBe(0);
+
+    // A forger who rewrites the journal and re-chains every hash is still caught by the recomputation.
+    const mainEntry = (e: JournalEntry) => e.type === 'DRAW_RESULT' && e.payload.prizeId === 'main';
+    const tamperings: Array<[string, (list: JournalEntry[]) => void, RegExp]> = [
+      [
+        'bytes',
+        (list) => {
+          const calls = list.find(mainEntry)!.payload.rngCalls as Array<{ bytes: string }>;
+          calls[calls.length - 1].bytes = calls[calls.length - 1].bytes.replace(/^./, (c) =>
+            c === '0' ? '1' : '0',
+          );
+        },
+        /draw .*prize main.*(the journaled RNG calls do not replay|winner 1: journal says ticket)/,
+      ],
+      [
+        'set',
+        (list) => {
+          const sale = list.find((e) => e.type === 'TICKETS_SOLD' && e.payload.orderId === after[1].orderId)!;
+          sale.payload.last = (sale.payload.last as number) - 1;
+        },
+        /seal .* does not match its sales .*count \d+ journaled, \d+ recomputed/,
+      ],
+      [
+        'winner',
+        (list) => {
+          const draw = list.find(mainEntry)!;
+          const tickets = draw.payload.tickets as number[];
+          tickets[0] = eligibleMain.find((n) => n !== tickets[0])!;
+        },
+        /prize main.*winner 1: journal says ticket \d+ at pool position/,
+      ],
+    ];
+    for (const [name, change, message] of tamperings) {
+      const bad = await verify(dir, `${name}.ndjson`, forged(entries, change));
+      expect({ name, status: bad.status }).toEqual({ name, status: 1 });
+      expect(bad.stdout).toContain('FAILED');
+      expect(bad.stdout).toMatch(message);
+    }
+  });
+});
