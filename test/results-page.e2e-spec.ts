@@ -1,156 +1,69 @@
 // The public results page in headless Chromium (Debian's chromium, driven by playwright-core) against
-// the service on a fresh PostgreSQL database: a raffle with sales and a draw; the page lists the raffle,
-// its jackpot and its winner; "verify this draw" recomputes the draw in the browser and shows every
+// the service on a fresh PostgreSQL database: a raffle with sales drawn by the draw module at its
+// scheduled time, and one still selling; the page lists them with their jackpots and the winner;
+// "verify this draw" recomputes the draw in the browser from GET /v1/draws/{id}/proof and shows every
 // check passing; a proof tampered in flight (page.route) shows the failure and names the check.
 
-import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page, type Route } from 'playwright-core';
-import {
-  buildDrawProof,
-  DRAW_ALGORITHM,
-  drawResultDraft,
-  type DrawResultPayload,
-  drawSealedDraft,
-  type DrawSealedPayload,
-  normaliseTickets,
-  pickWinners,
-  SEAL_ALGORITHM,
-  sealSet,
-} from '../src/draw/core/index.js';
-import { LedgerService } from '../src/ledger/ledger.service.js';
-import { TicketService } from '../src/ticket/ticket.service.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
 import { raffleDraft } from './support/factories.js';
-import { openRaffle, order, posCash } from './support/sales.js';
+import { openRaffle, type Headers } from './support/sales.js';
 
 const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 };
 
-type Json = Record<string, unknown>;
+interface DrawProofResponse {
+  drawProof: {
+    seal: { count: number };
+    draw: { tickets: number[]; sealed: { count: number }; rngCalls: { byteCount: number; bytes: string }[] };
+  };
+}
 
-interface Published {
+interface Drawn {
   raffle: { id: string; name: string };
   drawId: string;
   winner: number;
-  /** GET /v1/draws/{id}/proof */
-  proof: Json & { drawProof: { draw: DrawResultPayload; seal: DrawSealedPayload; winners: Json[] } };
-  /** GET /v1/raffles/{id}/results */
-  results: Json;
-}
-
-/**
- * A draw of the raffle's real sales, sealed and drawn with the draw core and journaled in the real
- * ledger (entries, inclusion proofs, signed checkpoint), as the draw module publishes it.
- * TODO(draws): replace by the draw module's own draw and API once it lands on main.
- */
-async function drawWithTheCore(t: TestApp, raffleId: string): Promise<Omit<Published, 'raffle'>> {
-  const ledger = t.app.get(LedgerService);
-  const tickets = t.app.get(TicketService);
-  const set = sealSet(normaliseTickets({ sold: await tickets.soldRanges(raffleId) }));
-  const size = (await ledger.digest()).treeSize;
-  const seal: DrawSealedPayload = {
-    raffleId,
-    sealId: `seal-${raffleId}`,
-    prizeIds: ['main'],
-    algorithm: SEAL_ALGORITHM,
-    cutoff: { treeSize: size, time: new Date().toISOString() },
-    salesClosed: true,
-    ledger: {
-      treeSize: size,
-      rootHash: (await ledger.rootAt(size)).toString('hex'),
-      checkpoint: await ledger.checkpointAt(size),
-    },
-    ...set.commitment,
-  };
-  const [sealQueued] = await ledger.appendNow(drawSealedDraft(seal));
-  const [sealEntry] = await ledger.integrated([sealQueued]);
-  const picked = await pickWinners({
-    ranges: set.ranges,
-    k: 1,
-    repeats: false,
-    source: async (n) => randomBytes(n),
-  });
-  const draw: DrawResultPayload = {
-    raffleId,
-    prizeId: 'main',
-    sealId: seal.sealId,
-    drawId: `draw-${raffleId}`,
-    algorithm: DRAW_ALGORITHM,
-    sealed: set.commitment,
-    rng: { provider: 'os', certified: false, identity: 'os:node-crypto' },
-    rngCalls: picked.rngCalls,
-    k: 1,
-    repeats: false,
-    exclusion: 'seal',
-    excluded: [],
-    positions: picked.positions,
-    tickets: picked.tickets,
-    drawnAt: new Date().toISOString(),
-  };
-  const [drawQueued] = await ledger.appendNow(drawResultDraft(draw));
-  const [drawEntry] = await ledger.integrated([drawQueued]);
-  const digest = await ledger.digest();
-  const journaled = async (seq: number) => ({
-    entry: await ledger.entry(seq),
-    inclusion: await ledger.inclusionProof(seq, digest.treeSize),
-  });
-  const proof = JSON.parse(
-    JSON.stringify({
-      drawProof: buildDrawProof(set, seal, { kind: 'result', payload: draw }),
-      journal: {
-        treeSize: digest.treeSize,
-        rootHash: digest.rootHash,
-        checkpoint: digest.checkpoint,
-        verifierKey: ledger.publicKey().verifierKey,
-        seal: await journaled(sealEntry.seq),
-        draw: await journaled(drawEntry.seq),
-      },
-    }),
-  ) as Published['proof'];
-  const results = {
-    raffleId,
-    prizes: [
-      {
-        prizeId: 'main',
-        name: '50/50 main prize',
-        kind: 'MAIN',
-        scheduledAt: draw.drawnAt,
-        status: 'DRAWN',
-        draw: {
-          drawId: draw.drawId,
-          drawnAt: draw.drawnAt,
-          winningTickets: draw.tickets,
-          noEligibleTickets: false,
-          prize: null,
-          rng: { provider: 'os', certified: false },
-          redraws: [],
-        },
-      },
-    ],
-  };
-  return { drawId: draw.drawId, winner: draw.tickets[0], proof, results };
+  prizeMinor: number;
 }
 
 describe('the public results page (headless Chromium)', () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;
-  let published: Published;
+  let drawn: Drawn;
+  let selling: { id: string; name: string };
   let draft: { statusCode: number; json(): { id: string } };
 
   beforeAll(async () => {
-    t = await startTestApp({ engine: 'postgres' });
+    t = await startTestApp({
+      engine: 'postgres',
+      env: {
+        SALES_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_CUTOFF_GRACE_MS: '300',
+      },
+    });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    const admin = bearer(await t.token(['admin']));
-    const seller = bearer(await t.token(['seller'], 'seller-1'));
-    const raffle = await openRaffle(t, admin, { name: 'Hospital Foundation 50/50 (test)' });
-    for (const packageId of ['one', 'five', 'thirty', 'five', 'one']) {
-      const sold = await order(t, raffle.id, seller, { ...posCash, packageId });
-      expect(sold.statusCode).toBe(201);
-    }
+    const admin: Headers = bearer(await t.token(['admin'], 'alice-admin'));
+    const operator: Headers = bearer(await t.token(['operator'], 'oscar-operator'));
+    const seller: Headers = bearer(await t.token(['seller'], 'sam-seller'));
+
+    // A raffle whose sales close in a few seconds and whose main prize the scheduler then draws.
+    const raffle = await shortRaffle(t, admin, {
+      closeInMs: 6_000,
+      overrides: { name: 'Hospital Foundation 50/50 (drawn)' },
+    });
+    const orders = [];
+    for (const pkg of ['five', 'one', 'thirty', 'five', 'one'])
+      orders.push(await sell(t, raffle.id, seller, pkg));
+    expect((await voidOrder(t, orders[1].orderId, operator)).statusCode).toBe(200);
+    // A raffle still selling: its jackpot is an estimate.
+    selling = await openRaffle(t, admin, { name: 'Children’s Hospital 50/50 (selling)' });
+    await sell(t, selling.id, seller, 'thirty');
     draft = await t.app.inject({
       method: 'POST',
       url: '/v1/raffles',
@@ -158,18 +71,30 @@ describe('the public results page (headless Chromium)', () => {
       headers: admin,
     });
     expect(draft.statusCode).toBe(201);
-    published = { raffle, ...(await drawWithTheCore(t, raffle.id)) };
+
+    const results = await until(
+      async () => (await t.app.inject({ method: 'GET', url: `/v1/raffles/${raffle.id}/results` })).json(),
+      (r) => r.prizes?.[0]?.status === 'DRAWN',
+      60_000,
+    );
+    const main = results.prizes[0].draw;
+    drawn = {
+      raffle,
+      drawId: main.drawId,
+      winner: main.winningTickets[0],
+      prizeMinor: main.prize.amountMinor,
+    };
     browser = await chromium.launch(CHROMIUM);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  /** A page that fails the test on any script error or CSP violation, with the draw API served. */
+  /** A page that records any script error or CSP violation; `proof` may intercept the proof request. */
   async function openPage(
-    proof: (route: Route) => Promise<void>,
+    proof?: (route: Route) => Promise<void>,
   ): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage();
     const problems: string[] = [];
@@ -177,18 +102,13 @@ describe('the public results page (headless Chromium)', () => {
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);
     });
-    await page.route(`**/v1/raffles/${published.raffle.id}/results`, (route) =>
-      route.fulfill({ json: published.results }),
-    );
-    await page.route(`**/v1/draws/${published.drawId}/proof`, proof);
+    if (proof) await page.route(`**/v1/draws/${drawn.drawId}/proof`, proof);
     return { page, problems };
   }
 
-  const genuine = (route: Route) => route.fulfill({ json: published.proof });
-
-  async function verify(proof: (route: Route) => Promise<void>) {
+  async function verify(proof?: (route: Route) => Promise<void>) {
     const { page, problems } = await openPage(proof);
-    await page.goto(`${base}/#/draws/${published.drawId}`);
+    await page.goto(`${base}/#/draws/${drawn.drawId}`);
     const summary = page.locator('#verify-summary[data-outcome]');
     await summary.waitFor({ timeout: 20_000 });
     const checks = await page
@@ -206,6 +126,14 @@ describe('the public results page (headless Chromium)', () => {
     return result;
   }
 
+  /** Intercepts the service's real proof response and changes it before the page sees it. */
+  const tampered = (change: (proof: DrawProofResponse) => void) => async (route: Route) => {
+    const response = await route.fetch();
+    const proof = (await response.json()) as DrawProofResponse;
+    change(proof);
+    await route.fulfill({ response, json: proof });
+  };
+
   it('serves the page under the service’s strict content security policy', async () => {
     const response = await fetch(`${base}/`);
     expect(response.status).toBe(200);
@@ -222,20 +150,28 @@ describe('the public results page (headless Chromium)', () => {
     const response = await t.app.inject({ method: 'GET', url: '/v1/results/raffles' });
     expect(response.statusCode).toBe(200);
     const ids = (response.json() as { raffles: { id: string }[] }).raffles.map((r) => r.id);
-    expect(ids).toEqual([published.raffle.id]);
+    expect(ids.sort()).toEqual([drawn.raffle.id, selling.id].sort());
     expect(ids).not.toContain(draft.json().id);
   });
 
-  it('lists the raffle with its jackpot and its winner', async () => {
-    const { page, problems } = await openPage(genuine);
+  it('lists the drawn raffle with its final prize and winner, and the selling one with an estimate', async () => {
+    const { page, problems } = await openPage();
     await page.goto(`${base}/`);
-    const card = page.locator(`[data-raffle="${published.raffle.id}"]`);
+    const card = page.locator(`[data-raffle="${drawn.raffle.id}"]`);
     await card.waitFor();
-    expect(await card.locator('h3').textContent()).toContain(published.raffle.name);
-    expect(await card.locator('.jackpot').textContent()).toMatch(/Estimated jackpot: CA\$\d/);
-    expect(await card.locator(`[data-draw="${published.drawId}"]`).textContent()).toBe(
-      published.winner.toLocaleString('en-US'),
+    expect(await card.locator('h3').textContent()).toContain(drawn.raffle.name);
+    const prize = `CA$${(drawn.prizeMinor / 100).toFixed(2)}`;
+    expect(await card.locator('.jackpot').textContent()).toMatch(
+      new RegExp(`^Prize: ${prize.replace('$', '\\$')} \\(final`),
     );
+    expect(await card.locator(`[data-draw="${drawn.drawId}"]`).textContent()).toBe(
+      drawn.winner.toLocaleString('en-US'),
+    );
+    const open = page.locator(`[data-raffle="${selling.id}"]`);
+    expect(await open.locator('.jackpot').textContent()).toMatch(
+      /^Estimated jackpot: CA\$25\.00 — an estimate/,
+    );
+    expect(await open.locator('.prizes').textContent()).toMatch(/Not drawn yet/);
     await card.getByRole('link', { name: 'Verify this draw' }).click();
     await page.locator('#verify-summary[data-outcome]').waitFor({ timeout: 20_000 });
     expect(await page.locator('#verify-summary').getAttribute('data-outcome')).toBe('pass');
@@ -243,10 +179,10 @@ describe('the public results page (headless Chromium)', () => {
     await page.close();
   });
 
-  it('verifies a genuine proof: every check passes', async () => {
-    const result = await verify(genuine);
+  it('verifies the genuine proof: every check passes', async () => {
+    const result = await verify();
     expect(result.outcome).toBe('pass');
-    expect(result.summary).toContain(`Verified: winning ticket ${published.winner.toLocaleString('en-US')}`);
+    expect(result.summary).toContain(`Verified: winning ticket ${drawn.winner.toLocaleString('en-US')}`);
     expect(Object.keys(result.checks)).toEqual([
       'format',
       'seal-link',
@@ -263,12 +199,6 @@ describe('the public results page (headless Chromium)', () => {
     expect(Object.values(result.checks).every((s) => s === 'pass')).toBe(true);
     expect(result.problems).toEqual([]);
   });
-
-  const tampered = (change: (proof: Published['proof']) => void) => async (route: Route) => {
-    const proof = structuredClone(published.proof);
-    change(proof);
-    await route.fulfill({ json: proof });
-  };
 
   it('shows a proof with a changed random byte as failed at the RNG replay', async () => {
     const result = await verify(
