@@ -18,6 +18,13 @@ export interface FakeStripe {
   calls: Array<{ method: string; path: string; idempotencyKey?: string }>;
   /** The next N API calls fail with a 500 api_error. */
   failNext(count: number): void;
+  /**
+   * Faults to inject, decided per API call (the drills' provider misbehaving): `error` answers
+   * 500 without doing anything; `drop` closes the connection without doing anything; `drop-after`
+   * does the work, then closes the connection unanswered (a timeout, seen from the caller);
+   * `hang` does the work and never answers until the caller gives up; `slow` answers late.
+   */
+  inject?: (call: { method: string; path: string }) => StripeFault | undefined;
   /** What refunds.create answers with. */
   refundStatus: 'succeeded' | 'pending' | 'failed';
   /** Marks an intent paid (as the buyer's confirmation would) and returns its JSON. */
@@ -31,6 +38,13 @@ export interface FakeStripe {
   ): { payload: string; signature: string; eventId: string };
   stop(): Promise<void>;
 }
+
+export type StripeFault =
+  | { kind: 'error' }
+  | { kind: 'drop' }
+  | { kind: 'drop-after' }
+  | { kind: 'hang' }
+  | { kind: 'slow'; ms: number };
 
 export interface PaymentIntentJson {
   id: string;
@@ -188,13 +202,24 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         failures--;
         return error(res, 500, 'api_error', 'Something went wrong on Stripe’s end.');
       }
+      const fault = fake.inject?.({ method: req.method ?? '', path: (req.url ?? '').split('?')[0] });
+      if (fault?.kind === 'error')
+        return error(res, 500, 'api_error', 'Something went wrong on Stripe’s end.');
+      if (fault?.kind === 'drop') return req.socket.destroy();
       const cached = key ? idempotent.get(`${req.method} ${req.url} ${key}`) : undefined;
       const answer = cached ?? handle(req, parseForm(raw));
       if (key && !cached && answer.status < 500) idempotent.set(`${req.method} ${req.url} ${key}`, answer);
-      if (answer.status === 404 && answer.body === null)
-        return error(res, 404, 'invalid_request_error', 'No such object');
-      res.writeHead(answer.status, { 'content-type': 'application/json', 'request-id': id('req') });
-      res.end(JSON.stringify(answer.body));
+      if (fault?.kind === 'drop-after') return req.socket.destroy();
+      // Held until the caller's own timeout closes the connection.
+      if (fault?.kind === 'hang') return;
+      const send = () => {
+        if (answer.status === 404 && answer.body === null)
+          return error(res, 404, 'invalid_request_error', 'No such object');
+        res.writeHead(answer.status, { 'content-type': 'application/json', 'request-id': id('req') });
+        res.end(JSON.stringify(answer.body));
+      };
+      if (fault?.kind === 'slow') setTimeout(send, fault.ms);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -247,7 +272,11 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         eventId,
       };
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   return fake;
 }
