@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { foldRaffleJournal } from '../src/report/core/raffle-journal-totals.js';
 import { totalsCollector } from '../src/report/core/report-totals.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
 import { journal } from './support/journal.js';
 import { openRaffle, order, posCash, type Headers } from './support/sales.js';
 
@@ -379,5 +380,130 @@ describe.each(['pglite', 'postgres'] as const)('reports on %s', (engine) => {
     expect(unknown.statusCode).toBe(404);
     expect((await get(`/v1/reports/raffles/${raffleId}/ticket-register`, sellerKim)).statusCode).toBe(403);
     expect((await get(`/v1/reports/raffles/${raffleId}/ticket-register`, operator)).statusCode).toBe(200);
+  });
+});
+
+/** The draw reports, on a raffle drawn by the draw service (and one winner redrawn). */
+describe.each(['pglite', 'postgres'] as const)('draw reports on %s', (engine) => {
+  let t: TestApp;
+  let admin: Headers;
+  let auditor: Headers;
+  let raffleId: string;
+  let firstWinner: number;
+  let drawId: string;
+  let redrawWinner: number;
+  const pdfDir = mkdtempSync(join(tmpdir(), 'fairdraw-report-pdf-'));
+
+  const get = (url: string) => t.app.inject({ method: 'GET', url, headers: auditor });
+  async function json(url: string) {
+    const response = await get(url);
+    if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+    return response.json();
+  }
+  function pdfText(body: Buffer): string {
+    const file = join(pdfDir, `r-${Math.random().toString(36).slice(2)}.pdf`);
+    writeFileSync(file, body);
+    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      engine,
+      env: {
+        SALES_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_CUTOFF_GRACE_MS: '300',
+      },
+    });
+    admin = bearer(await t.token(['admin'], 'alice-admin'));
+    auditor = bearer(await t.token(['auditor'], 'ada-auditor'));
+    const operator = bearer(await t.token(['operator'], 'oscar-operator'));
+    const seller = bearer(await t.token(['seller'], 'sam-seller'));
+    const raffle = await shortRaffle(t, admin, { closeInMs: 5_000 });
+    raffleId = raffle.id;
+    const orders = [];
+    for (const pkg of ['five', 'one', 'thirty', 'one']) orders.push(await sell(t, raffleId, seller, pkg));
+    expect((await voidOrder(t, orders[1].orderId, operator)).statusCode).toBe(200);
+    const results = await until(
+      async () => (await t.app.inject({ method: 'GET', url: `/v1/raffles/${raffleId}/results` })).json(),
+      (r) => r.prizes[0].status === 'DRAWN',
+    );
+    drawId = results.prizes[0].draw.drawId;
+    firstWinner = results.prizes[0].draw.winningTickets[0];
+    const redrawn = await t.app.inject({
+      method: 'POST',
+      url: `/v1/draws/${drawId}/redraw`,
+      payload: { ticket: firstWinner, cause: 'INELIGIBLE', reason: 'winner is a board member' },
+      headers: admin,
+    });
+    if (redrawn.statusCode !== 201 && redrawn.statusCode !== 200) throw new Error(`redraw: ${redrawn.body}`);
+    redrawWinner = redrawn.json().winningTickets?.[0] ?? redrawn.json().tickets?.[0];
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(pdfDir, { recursive: true, force: true });
+  });
+
+  it('lists draws and winners from the journal with their proofs, reconciled with the draw records', async () => {
+    const report = await json(`/v1/reports/raffles/${raffleId}/draws`);
+    const entries = (await journal(t)).filter((e) => e.seq < report.ledger.treeSize);
+    const collector = totalsCollector('draws-and-winners', { raffleId, from: null, to: null });
+    for (const entry of entries) collector.add(entry);
+    expect(report.totals).toEqual(collector.result());
+    const result = entries.find((e) => e.type === 'DRAW_RESULT' && e.subject === `raffle/${raffleId}`)!;
+    const prize = entries.find((e) => e.type === 'DRAW_PRIZE' && e.subject === `raffle/${raffleId}`)!;
+    const rows = report.sections.find((s: { id: string }) => s.id === 'draws').rows;
+    expect(rows).toEqual([
+      expect.objectContaining({
+        drawId,
+        kind: 'result',
+        ticket: firstWinner,
+        seq: result.seq,
+        amountMinor: prize.payload.amountMinor,
+        proof: `/v1/draws/${drawId}/proof`,
+        entry: `/v1/ledger/entries/${result.seq}`,
+      }),
+      expect.objectContaining({
+        kind: 'redraw',
+        replaces: expect.stringContaining(`${firstWinner} of ${drawId}`),
+      }),
+    ]);
+    expect(report.sections[0].rows).toEqual([expect.objectContaining({ count: 36 })]);
+    expect(report.reconciliation.matches).toBe(true);
+    expect(report.reconciliation.lines).toContainEqual({
+      figure: 'draws and redraws',
+      journal: 2,
+      operational: 2,
+      matches: true,
+    });
+    const proof = await t.app.inject({ method: 'GET', url: rows[0].proof });
+    expect(proof.statusCode).toBe(200);
+
+    const csv = (await get(`/v1/reports/raffles/${raffleId}/draws?format=csv`)).body;
+    expect(csv).toContain(`,/v1/draws/${drawId}/proof,/v1/ledger/entries/${result.seq}\r\n`);
+    const text = pdfText((await get(`/v1/reports/raffles/${raffleId}/draws?format=pdf`)).rawPayload);
+    expect(text).toContain('Draws and winners, with their proofs');
+    expect(text).toMatch(new RegExp(`result\\s+50/50 main prize\\s+1\\s+${firstWinner}\\b`));
+  });
+
+  it('lists the standing winner as unclaimed, not the one a redraw replaced', async () => {
+    const report = await json(`/v1/reports/raffles/${raffleId}/unclaimed-prizes`);
+    const rows = report.sections[0].rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0].ticket).not.toBe(firstWinner);
+    if (redrawWinner !== undefined) expect(rows[0].ticket).toBe(redrawWinner);
+    expect(rows[0].handling).toBe('redraw as the rules allow (DRAW_REDRAWN)');
+    expect(report.totals.winners).toBe(1);
+    const summary = await json(`/v1/reports/raffles/${raffleId}/summary`);
+    const main = summary.sections.find((s: { id: string }) => s.id === 'prizes').rows[0];
+    expect(main.basis).toMatch(/^awarded \(DRAW_PRIZE, seq \d+, SHARE_OF_SALES\)$/);
+    expect(main.winners).toBe(String(rows[0].ticket));
+    expect(main.amountMinor).toBe(summary.totals.prizesAwarded[0].amountMinor);
+    const text = pdfText(
+      (await get(`/v1/reports/raffles/${raffleId}/unclaimed-prizes?format=pdf`)).rawPayload,
+    );
+    expect(text).toMatch(
+      new RegExp(`50/50 main prize\\s+${rows[0].ticket}\\s.*UNCLAIMED: no claim recorded`),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { DrawModule } from '../draw/draw.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { RaffleModule } from '../raffle/raffle.module.js';
 import { TicketModule } from '../ticket/ticket.module.js';
@@ -11,7 +12,7 @@ import { ReportService } from './report.service.js';
  * LedgerService and AuditService, and the records of other modules through their services.
  */
 @Module({
-  imports: [LedgerModule, RaffleModule, TicketModule, AuditModule],
+  imports: [LedgerModule, RaffleModule, TicketModule, AuditModule, DrawModule],
   controllers: [ReportController],
   providers: [ReportService],
   exports: [ReportService],

@@ -3,6 +3,7 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { DEFAULT_EVENT_CATEGORIES, typesOf, type EventCategory } from '../audit/event-catalogue.js';
 import { DomainException } from '../common/domain.exception.js';
+import { DrawService } from '../draw/draw.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { RaffleService, type FrozenRaffle, type RaffleView } from '../raffle/raffle.service.js';
 import { TicketService } from '../ticket/ticket.service.js';
@@ -67,6 +68,7 @@ export class ReportService {
     private readonly raffles: RaffleService,
     private readonly tickets: TicketService,
     private readonly audit: AuditService,
+    private readonly drawService: DrawService,
   ) {}
 
   /** Renders a report in the requested format, as a download. */
@@ -93,7 +95,11 @@ export class ReportService {
     if (current) await this.ledger.settled();
     const operational =
       raffle && current && period.from === null && period.to === null
-        ? await this.tickets.salesSummary(raffle.view.id)
+        ? {
+            sales: await this.tickets.salesSummary(raffle.view.id),
+            draws: await this.drawService.drawsOf(raffle.view.id),
+            seals: await this.drawService.sealsOf(raffle.view.id),
+          }
         : null;
     const digest = await this.ledger.digestAt(request.atTreeSize ?? (await this.ledger.treeSize()));
     const filter: ReportFilter = {
@@ -303,7 +309,11 @@ function raffleFacts(view: RaffleView, frozen: FrozenRaffle): ReportDocument['fa
 
 function reconciliation(
   t: RaffleJournalTotals,
-  summary: Awaited<ReturnType<TicketService['salesSummary']>> | null,
+  records: {
+    sales: Awaited<ReturnType<TicketService['salesSummary']>>;
+    draws: unknown[];
+    seals: unknown[];
+  } | null,
   view: RaffleView,
   current: boolean,
   period: { from: string | null; to: string | null },
@@ -320,13 +330,16 @@ function reconciliation(
     'refunds requested (minor units)': t.refunds.requested.amountMinor,
     'refunds completed': t.refunds.completed.count,
     'refunds failed': t.refunds.failed.count,
+    'sealed draw sets': t.seals.length,
+    'draws and redraws': t.draws.length,
   };
-  if (summary === null) {
+  if (records === null) {
     const why = !current
       ? 'not compared: the report is computed at an earlier journal size than the records show now'
       : 'not compared: a period is selected, and the records keep running totals of the whole raffle';
     return { matches: null, note: why, lines: [] };
   }
+  const summary = records.sales;
   const refunds = (status?: string) =>
     summary.refunds.filter((r) => status === undefined || r.status === status);
   const operational = {
@@ -341,9 +354,11 @@ function reconciliation(
     'refunds requested (minor units)': refunds().reduce((sum, r) => sum + Number(r.amount), 0),
     'refunds completed': refunds('SUCCEEDED').reduce((sum, r) => sum + Number(r.refunds), 0),
     'refunds failed': refunds('FAILED').reduce((sum, r) => sum + Number(r.refunds), 0),
+    'sealed draw sets': records.seals.length,
+    'draws and redraws': records.draws.length,
   };
   const note =
-    `journal entries of the raffle up to the stated tree size, against the ticket and payment records` +
+    `journal entries of the raffle up to the stated tree size, against the ticket, payment and draw records` +
     (view.status === 'OPEN'
       ? '; sales are open, so a sale made while the report ran can show as a difference'
       : '') +
@@ -377,20 +392,26 @@ function summarySections(t: RaffleJournalTotals, raffle: FrozenRaffle): ReportSe
   const winnersOf = new Map<string, number[]>();
   for (const w of currentWinners(t))
     winnersOf.set(w.draw.prizeId, [...(winnersOf.get(w.draw.prizeId) ?? []), w.ticket]);
-  const prizeRows: Row[] = rules.prizes.map((prize) => ({
-    prizeId: prize.id,
-    name: prize.name,
-    kind: prize.kind,
-    schedule: prize.drawAt ?? prize.drawCron,
-    amountMinor: prize.amountMinor ?? (prize.kind === 'MAIN' && t.split ? t.split.prizeMinor : null),
-    basis:
-      prize.amountMinor !== null
-        ? 'fixed'
-        : t.split
-          ? '50/50 share of paid, not voided sales (+ seed)'
-          : null,
-    winners: (winnersOf.get(prize.id) ?? []).join(' '),
-  }));
+  const awarded = new Map(t.prizesAwarded.map((a) => [a.prizeId, a]));
+  const prizeRows: Row[] = rules.prizes.map((prize) => {
+    const journaled = awarded.get(prize.id);
+    const estimate = prize.amountMinor ?? (prize.kind === 'MAIN' && t.split ? t.split.prizeMinor : null);
+    return {
+      prizeId: prize.id,
+      name: prize.name,
+      kind: prize.kind,
+      schedule: prize.drawAt ?? prize.drawCron,
+      amountMinor: journaled ? journaled.amountMinor : estimate,
+      basis: journaled
+        ? `awarded (DRAW_PRIZE, seq ${journaled.seq}, ${journaled.basis})`
+        : prize.amountMinor !== null
+          ? 'fixed'
+          : t.split
+            ? 'estimate: 50/50 share of paid, not voided sales (+ seed)'
+            : null,
+      winners: (winnersOf.get(prize.id) ?? []).join(' '),
+    };
+  });
   const unissued = rules.maxTickets - t.numbers.issued;
   return [
     {
@@ -574,6 +595,7 @@ function sellerSection(sellers: SellerTally[], t: RaffleJournalTotals): ReportSe
 function drawSections(t: RaffleJournalTotals, raffle: FrozenRaffle): ReportSection[] {
   const prizeName = new Map(raffle.rules.prizes.map((p) => [p.id, p.name]));
   const seal = new Map(t.seals.map((s) => [s.sealId, s]));
+  const awarded = new Map(t.prizesAwarded.map((a) => [a.drawId, a]));
   const rows: Row[] = t.draws.flatMap((d) =>
     d.tickets.map((ticket, place) => ({
       drawId: d.drawId,
@@ -584,6 +606,7 @@ function drawSections(t: RaffleJournalTotals, raffle: FrozenRaffle): ReportSecti
       ticket,
       drawnAt: d.drawnAt,
       sealedCount: seal.get(d.sealId)?.count ?? null,
+      amountMinor: d.kind === 'result' ? (awarded.get(d.drawId)?.amountMinor ?? null) : null,
       rng: `${d.rngProvider}${d.rngCertified ? ' (certified)' : ' (NOT certified)'}`,
       replaces: d.replaces ? `${d.replaces.ticket} of ${d.replaces.drawId}: ${d.replaces.reason}` : null,
       seq: d.seq,
@@ -617,6 +640,7 @@ function drawSections(t: RaffleJournalTotals, raffle: FrozenRaffle): ReportSecti
         { key: 'ticket', label: 'Winning number', kind: 'int' },
         { key: 'drawnAt', label: 'Drawn at (UTC)', width: 1.6 },
         { key: 'sealedCount', label: 'Tickets in draw', kind: 'int' },
+        { key: 'amountMinor', label: 'Prize', kind: 'money' },
         { key: 'rng', label: 'RNG', width: 1.3 },
         { key: 'replaces', label: 'Replaces', width: 2 },
         { key: 'seq', label: 'Seq', kind: 'int', width: 0.6 },
@@ -702,7 +726,7 @@ function unclaimedSection(t: RaffleJournalTotals, raffle: FrozenRaffle, now: Dat
       { key: 'claimDeadline', label: 'Claim deadline (UTC)', width: 1.6 },
       { key: 'pastDeadline', label: 'Past deadline' },
       { key: 'handling', label: 'If unclaimed', width: 2.5 },
-      { key: 'status', label: 'Status', width: 1.6 },
+      { key: 'status', label: 'Status', width: 2.4 },
     ],
     rows,
   };

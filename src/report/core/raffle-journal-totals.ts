@@ -95,6 +95,16 @@ export interface DrawRecordSeen {
   replaces: { drawId: string; ticket: number; reason: string } | null;
 }
 
+/** The prize a draw awarded, as the service journaled it (DRAW_PRIZE, docs/draws.md 5.4). */
+export interface PrizeAwarded {
+  seq: number;
+  drawId: string;
+  prizeId: string;
+  amountMinor: number | null;
+  basis: string;
+  paidTotalMinor: number | null;
+}
+
 export interface SealSeen {
   seq: number;
   sealId: string;
@@ -146,6 +156,7 @@ export interface RaffleJournalTotals {
   split: { prizeMinor: number; charityMinor: number; seedMinor: number; shareBps: number } | null;
   seals: SealSeen[];
   draws: DrawRecordSeen[];
+  prizesAwarded: PrizeAwarded[];
   /** Entries whose payload could not be read as documented: located, so a reader can look. */
   unread: Array<{ seq: number; type: string; message: string }>;
 }
@@ -201,6 +212,7 @@ export class RaffleJournalFold {
   private paidOrders = 0;
   private readonly seals: SealSeen[] = [];
   private readonly draws: DrawRecordSeen[] = [];
+  private readonly prizesAwarded: PrizeAwarded[] = [];
   private readonly unread: RaffleJournalTotals['unread'] = [];
   readonly voidRecords: VoidRecord[] = [];
   readonly refundRecords: RefundRecord[] = [];
@@ -309,6 +321,18 @@ export class RaffleJournalFold {
                 reason: str(replaces, 'reason'),
               }
             : null,
+        });
+        return;
+      }
+      case 'DRAW_PRIZE': {
+        const share = p.basis === 'SHARE_OF_SALES' ? p : null;
+        this.prizesAwarded.push({
+          seq: entry.seq,
+          drawId: str(p, 'drawId'),
+          prizeId: str(p, 'prizeId'),
+          amountMinor: p.amountMinor === null ? null : int(p, 'amountMinor'),
+          basis: str(p, 'basis'),
+          paidTotalMinor: share ? int(share, 'paidTotalMinor') : null,
         });
         return;
       }
@@ -480,6 +504,7 @@ export class RaffleJournalFold {
       },
       seals: [...this.seals],
       draws: [...this.draws],
+      prizesAwarded: [...this.prizesAwarded],
       unread: [...this.unread],
     };
   }

@@ -58,6 +58,11 @@ function raffleTotals(kind: ReportKind, fold: RaffleJournalFold): Record<string,
         paidOrders: t.paidOrders,
         split: t.split,
         draws: t.draws.length,
+        prizesAwarded: t.prizesAwarded.map((a) => ({
+          drawId: a.drawId,
+          prizeId: a.prizeId,
+          amountMinor: a.amountMinor,
+        })),
       };
     case 'sales-by-seller':
       return { ...common, sales: t.sales, voids: t.voids, sellers: fold.sellers() };
