@@ -239,4 +239,41 @@ describe('the public results page (headless Chromium)', () => {
       /Verification failed: the last sealed range ends exactly at the ticket count/,
     );
   });
+
+  it('shows a redraw beside the draw it changes, and both proofs verify', async () => {
+    const admin = bearer(await t.token(['admin'], 'alice-admin'));
+    const redrawn = await t.app.inject({
+      method: 'POST',
+      url: `/v1/draws/${drawn.drawId}/redraw`,
+      payload: { ticket: drawn.winner, cause: 'INELIGIBLE', reason: 'winner is an employee of the licensee' },
+      headers: admin,
+    });
+    expect(redrawn.statusCode).toBe(200);
+    const redraw = redrawn.json() as { drawId: string; winningTickets: number[] };
+    const replacement = redraw.winningTickets[0];
+
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/`);
+    const card = page.locator(`[data-raffle="${drawn.raffle.id}"]`);
+    await card.waitFor();
+    expect(await card.locator(`[data-draw="${drawn.drawId}"]`).textContent()).toBe(
+      replacement.toLocaleString('en-US'),
+    );
+    expect(await card.locator('.prizes').textContent()).toContain(
+      `Ticket ${drawn.winner.toLocaleString('en-US')} was replaced by ${replacement.toLocaleString('en-US')} (winner ineligible: winner is an employee of the licensee)`,
+    );
+    await card.getByRole('link', { name: 'Verify this draw' }).nth(1).click();
+    const summary = page.locator('#verify-summary[data-outcome]');
+    await summary.waitFor({ timeout: 20_000 });
+    expect(await page.locator('#verify-heading').textContent()).toBe(`Verify draw ${redraw.drawId}`);
+    expect(await summary.getAttribute('data-outcome')).toBe('pass');
+    expect(await summary.textContent()).toContain(`winning ticket ${replacement.toLocaleString('en-US')}`);
+    expect(problems).toEqual([]);
+    await page.close();
+
+    // The original draw still verifies: it journaled the first winner, which the page shows as replaced.
+    const original = await verify();
+    expect(original.outcome).toBe('pass');
+    expect(original.checks['shown-winners']).toBe('pass');
+  });
 });
