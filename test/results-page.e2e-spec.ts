@@ -194,6 +194,7 @@ describe('the public results page (headless Chromium)', () => {
       'journal-seal',
       'journal-draw',
       'checkpoint-signature',
+      'seal-checkpoint',
       'shown-winners',
     ]);
     expect(Object.values(result.checks).every((s) => s === 'pass')).toBe(true);

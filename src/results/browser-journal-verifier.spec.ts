@@ -13,13 +13,19 @@ import {
   MerkleTree,
   toHex,
 } from '../ledger/core/index.js';
-import { makeJournal, signedCheckpointOf, testKeys } from '../ledger/core/testing/journal-fixtures.js';
+import { formatSignerKey, parseSignerKey } from '../ledger/core/note-keys.js';
+import {
+  makeJournal,
+  signedCheckpointOf,
+  TEST_ORIGIN,
+  testKeys,
+} from '../ledger/core/testing/journal-fixtures.js';
 import * as browser from './public/verifier/index.js';
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** A raffle journal with a seal, a draw and a redraw, published as GET /v1/draws/{id}/proof would. */
-async function published() {
+async function published(sealCheckpoint: 'signed' | 'by another key' | 'none' = 'signed') {
   const b = new DrawJournalBuilder();
   let next = 1;
   for (let i = 0; i < 25; i++) {
@@ -28,7 +34,17 @@ async function published() {
     if (i % 7 === 3) b.voidOrder(order);
     if (i % 4 === 0) b.noise();
   }
-  const seal = b.seal({ raffleId: 'r1', sealId: 's1', prizeIds: ['main', 'second'], signed: true });
+  const seal = b.seal({
+    raffleId: 'r1',
+    sealId: 's1',
+    prizeIds: ['main', 'second'],
+    signed: sealCheckpoint !== 'none',
+  });
+  if (sealCheckpoint === 'by another key') {
+    // Same key name, another key. The payload object is the one the builder journals and proves.
+    const impostor = parseSignerKey(formatSignerKey(TEST_ORIGIN, Buffer.alloc(32, 7)));
+    seal.ledger.checkpoint = signedCheckpointOf(b.entries(), seal.ledger.treeSize, impostor);
+  }
   const main = await b.draw({ sealId: 's1', prizeId: 'main', drawId: 'd1', k: 2 });
   const second = await b.draw({ sealId: 's1', prizeId: 'second', drawId: 'd2', excluded: main.tickets });
   b.noise();
@@ -96,16 +112,23 @@ describe('the browser verifier, journal side', () => {
       const withKey = await browser.verifyPublishedDraw(response, { verifierKey });
       expect(withKey.checks.filter((c) => c.status !== 'pass')).toEqual([]);
       expect(withKey).toMatchObject({ ok: true, complete: true });
-      expect(withKey.checks.at(-1)?.detail).toMatch(/the key you supplied/);
+      expect(withKey.checks.find((c) => c.id === 'checkpoint-signature')?.detail).toMatch(
+        /the key you supplied/,
+      );
       const servedKey = await browser.verifyPublishedDraw(response);
       expect(servedKey).toMatchObject({ ok: true, complete: true });
-      expect(servedKey.checks.at(-1)?.detail).toMatch(/the key served with this proof/);
+      expect(servedKey.checks.find((c) => c.id === 'checkpoint-signature')?.detail).toMatch(
+        /the key served with this proof/,
+      );
       const noKey = await browser.verifyPublishedDraw({
         ...response,
         journal: { ...response.journal, verifierKey: '' },
       });
       expect(noKey).toMatchObject({ ok: true, complete: false });
-      expect(noKey.checks.at(-1)).toMatchObject({ id: 'checkpoint-signature', status: 'not-checked' });
+      expect(noKey.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status])).toEqual([
+        ['checkpoint-signature', 'not-checked'],
+        ['seal-checkpoint', 'not-checked'],
+      ]);
     }
   });
 
@@ -222,5 +245,19 @@ describe('the browser verifier, journal side', () => {
       const seen = Object.fromEntries(Object.entries(statuses(report)).filter(([, s]) => s === 'fail'));
       expect({ what, failed: seen, ok: report.ok }).toEqual({ what, failed, ok: false });
     }
+  });
+
+  it('checks the checkpoint the seal journaled, with the same key', async () => {
+    const impostor = await published('by another key');
+    const report = await browser.verifyPublishedDraw(impostor.main, { verifierKey: impostor.verifierKey });
+    expect(report.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status])).toEqual([
+      ['seal-checkpoint', 'fail'],
+    ]);
+    const unsigned = await published('none');
+    const noCheckpoint = await browser.verifyPublishedDraw(unsigned.main);
+    expect(noCheckpoint.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status])).toEqual([
+      ['seal-checkpoint', 'not-checked'],
+    ]);
+    expect(noCheckpoint).toMatchObject({ ok: true, complete: false });
   });
 });

@@ -36,6 +36,7 @@ export const JOURNAL_CHECKS = /** @type {const} */ ([
   ['journal-seal', 'The seal is journaled (DRAW_SEALED entry, hash recomputed) in the checkpoint’s tree'],
   ['journal-draw', 'The draw is journaled (entry hash recomputed) in the checkpoint’s tree, after the seal'],
   ['checkpoint-signature', 'The checkpoint is signed by the ledger’s key'],
+  ['seal-checkpoint', 'The journal state the seal was made from is signed by the same key'],
 ]);
 
 /**
@@ -130,13 +131,15 @@ export async function verifyPublishedDraw(response, options = {}) {
   const supplied = options.verifierKey?.trim() ?? '';
   const served = read && typeof read.j.verifierKey === 'string' ? read.j.verifierKey : '';
   if (supplied === '' && served === '' && !runner.failed) {
-    runner.results.push({
-      id: 'checkpoint-signature',
-      title: JOURNAL_CHECKS[3][1],
-      status: 'not-checked',
-      detail:
-        'no verifier key: supply the ledger key your regulator or the operator publishes to check the signature',
-    });
+    for (const [id, title] of JOURNAL_CHECKS.slice(3)) {
+      runner.results.push({
+        id,
+        title,
+        status: 'not-checked',
+        detail:
+          'no verifier key: supply the ledger key your regulator or the operator publishes to check signatures',
+      });
+    }
   } else {
     await runner.run('checkpoint-signature', async () => {
       if (!read) throw new Error('unreachable');
@@ -151,6 +154,37 @@ export async function verifyPublishedDraw(response, options = {}) {
             : `signed by ${id}, the key served with this proof: compare it with the key your regulator or the operator publishes`,
       };
     });
+
+    if (report.seal?.ledger.checkpoint === null && !runner.failed) {
+      runner.results.push({
+        id: 'seal-checkpoint',
+        title: JOURNAL_CHECKS[4][1],
+        status: 'not-checked',
+        detail: 'the seal journaled no checkpoint: the journal state it names is bound by its entry alone',
+      });
+    } else {
+      await runner.run('seal-checkpoint', async () => {
+        const ledger = report.seal?.ledger;
+        if (!read || !checkpoint || !report.seal || !ledger?.checkpoint) throw new Error('unreachable');
+        const key = await parseVerifierKey(supplied || served);
+        const sealCheckpoint = parseCheckpoint((await openSignedNote(ledger.checkpoint, key)).text);
+        if (sealCheckpoint.origin !== checkpoint.origin)
+          throw new VerificationFailure(
+            `the seal’s checkpoint is of ${sealCheckpoint.origin}, not ${checkpoint.origin}`,
+          );
+        if (
+          sealCheckpoint.size !== ledger.treeSize ||
+          bytesToHex(sealCheckpoint.rootHash) !== ledger.rootHash
+        )
+          throw new VerificationFailure(
+            'the seal’s checkpoint does not sign the tree size and root the seal names',
+          );
+        return {
+          value: true,
+          detail: `tree size ${ledger.treeSize}, root ${ledger.rootHash} (sales before entry ${report.seal.cutoff.treeSize} are in the set)`,
+        };
+      });
+    }
   }
 
   if (options.shownTickets !== undefined) {
