@@ -200,6 +200,29 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
     const redrawProof = (await t.app.inject({ method: 'GET', url: redraw.proofUrl })).json();
     expect(verifyDrawProof(redrawProof.drawProof).tickets).toEqual(redraw.winningTickets);
 
+    // Settled once the prizes are paid out: admin only, with a note; no redraw afterwards.
+    const settleUrl = `/v1/raffles/${raffle.id}/settle`;
+    const note = { note: 'all prizes paid out; cheques 1041-1043' };
+    expect(
+      (await t.app.inject({ method: 'POST', url: settleUrl, payload: note, headers: operator })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'POST', url: settleUrl, payload: {}, headers: admin })).json().fields[0]
+        .field,
+    ).toBe('note');
+    const settled = await t.app.inject({ method: 'POST', url: settleUrl, payload: note, headers: admin });
+    expect(settled.json()).toMatchObject({ status: 'SETTLED' });
+    expect(
+      (await t.app.inject({ method: 'POST', url: settleUrl, payload: note, headers: admin })).json().code,
+    ).toBe('INVALID_TRANSITION');
+    const lateRedraw = await t.app.inject({
+      method: 'POST',
+      url: redrawUrl,
+      payload: { ...ineligible, ticket: redraw.winningTickets[0] },
+      headers: admin,
+    });
+    expect(lateRedraw.json().code).toBe('RAFFLE_NOT_DRAWABLE');
+
     // The export recomputes: both seals from the sales and voids, all three draws from their bytes.
     const entries = await journal(t);
     const key = t.app.get(LedgerService).publicKey().verifierKey;
@@ -217,7 +240,8 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
         'bytes',
         (list) => {
           const calls = list.find(mainEntry)!.payload.rngCalls as Array<{ bytes: string }>;
-          calls[calls.length - 1].bytes = calls[calls.length - 1].bytes.replace(/^./, (c) =>
+          // The last hex digit: low bits, which the masked candidate always uses (high bits may be masked off).
+          calls[calls.length - 1].bytes = calls[calls.length - 1].bytes.replace(/.$/, (c) =>
             c === '0' ? '1' : '0',
           );
         },

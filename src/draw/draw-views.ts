@@ -163,6 +163,12 @@ export class DrawViews {
     return this.draw(row.id);
   }
 
+  /** Settles a drawn raffle and shows its results. */
+  async settle(raffleId: string, note: string, by: string): Promise<RaffleResultsView> {
+    await this.draws.settle(raffleId, note, by);
+    return this.results(raffleId);
+  }
+
   async draw(drawId: string): Promise<DrawView> {
     const row = await this.draws.requireDraw(drawId);
     const entry = await this.draws.journaled(row);

@@ -19,6 +19,7 @@ import {
   RaffleResultsParamsDto,
   RedrawDto,
   RunDrawDto,
+  SettleRaffleDto,
 } from './dto/draw.dto.js';
 
 @ApiTags('draws')
@@ -90,5 +91,21 @@ export class DrawController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   results(@Param() params: RaffleResultsParamsDto): Promise<RaffleResultsDto> {
     return this.views.results(params.raffleId);
+  }
+
+  @Post('raffles/:raffleId/settle')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'DRAWN -> SETTLED: the prizes are paid out (journaled as RAFFLE_SETTLED with the note)',
+  })
+  @ApiOkResponse({ type: RaffleResultsDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'INVALID_TRANSITION: the raffle is not DRAWN' })
+  settle(
+    @Param() params: RaffleResultsParamsDto,
+    @Body() dto: SettleRaffleDto,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<RaffleResultsDto> {
+    return this.views.settle(params.raffleId, dto.note, who.sub);
   }
 }

@@ -687,6 +687,24 @@ export class DrawService implements OnModuleInit {
     }
   }
 
+  // --- settlement -----------------------------------------------------------------------------
+
+  /**
+   * DRAWN -> SETTLED once the prizes are paid out (or held in trust as the profile requires): an
+   * admin's statement, journaled with the raffle's draws as RAFFLE_SETTLED.
+   */
+  async settle(raffleId: string, note: string, by: string): Promise<void> {
+    const raffle = await this.requireRaffle(raffleId);
+    await this.database.transaction(async (trx) => {
+      await this.repository.lockRaffle(trx, raffle.id);
+      const draws = await this.repository.draws(raffle.id, trx);
+      await this.raffles.markSettled(trx, raffle.id, by, {
+        note,
+        draws: draws.map((d) => ({ drawId: d.id, prizeId: d.prize_id, kind: d.kind })),
+      });
+    });
+  }
+
   // --- voids during a seal --------------------------------------------------------------------
 
   /**

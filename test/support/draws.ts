@@ -86,10 +86,11 @@ export async function sellOffline(
     const key = Buffer.from(block.blockKey, 'hex');
     const soldAt = new Date(Date.parse(block.reservedAt) + 1).toISOString();
     const sales: object[] = [];
-    for (let first = block.first as number; ;) {
-      const pkg = PACKAGES[next() % 3];
+    for (let first = block.first as number; first <= block.last;) {
+      // The end of a block is filled with single tickets, so that every reserved number is sold.
+      const picked = PACKAGES[next() % 3];
+      const pkg = first + picked.tickets - 1 > block.last ? PACKAGES[0] : picked;
       const last = first + pkg.tickets - 1;
-      if (last > block.last) break;
       sales.push({
         first,
         last,

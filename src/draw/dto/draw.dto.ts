@@ -55,6 +55,18 @@ export class RedrawDto {
   reason!: string;
 }
 
+export class SettleRaffleDto {
+  @ApiProperty({
+    example: 'all prizes paid out; cheque numbers in the prize register',
+    minLength: 3,
+    maxLength: 1000,
+  })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(1000)
+  note!: string;
+}
+
 // --- responses ----------------------------------------------------------------------------------
 
 export class JournalReferenceDto {
