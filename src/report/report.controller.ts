@@ -3,6 +3,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags 
 import { Authenticated } from '../auth/access.decorators.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import {
+  AnchoredCheckpointDto,
   EventsQueryDto,
   RegisterQueryDto,
   ReportDocumentDto,
@@ -94,5 +95,16 @@ export class ReportController {
   )
   events(@Query() query: EventsQueryDto): Promise<StreamableFile> {
     return this.reports.render('significant-events', { ...query, raffleId: query.raffleId ?? null });
+  }
+
+  @Get('anchored-checkpoints')
+  @Authenticated({ roles: ['admin', 'operator', 'auditor'] })
+  @ApiOperation({
+    summary:
+      'Checkpoints anchored outside the database (S3 Object Lock or the local folder), for an export bundle',
+  })
+  @ApiOkResponse({ type: [AnchoredCheckpointDto] })
+  anchoredCheckpoints(): Promise<AnchoredCheckpointDto[]> {
+    return this.reports.anchoredCheckpoints();
   }
 }

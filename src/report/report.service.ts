@@ -71,6 +71,11 @@ export class ReportService {
     private readonly drawService: DrawService,
   ) {}
 
+  /** Checkpoints anchored outside the database, for an export bundle. */
+  anchoredCheckpoints(): Promise<Array<{ treeSize: number; note: string }>> {
+    return this.ledger.anchoredCheckpoints();
+  }
+
   /** Renders a report in the requested format, as a download. */
   async render(kind: ReportKind, request: ReportRequest): Promise<StreamableFile> {
     const doc = await this.document(kind, request);

@@ -17,6 +17,8 @@ import {
   verifyJournalStream,
   type VerifyJournalResult,
 } from '../core/verify-journal.js';
+import { bundledReportChecks, type ReportCheckOutcome } from '../../report/core/bundle.js';
+import { type BundleInput, BundleReadError, readBundle } from '../../report/cli/bundle-input.js';
 
 export interface CliOutput {
   stdout(text: string): void;
@@ -40,6 +42,9 @@ options:
   --verifier-key KEY    a trusted key, <name>+<key id>+<base64 key> (repeatable; needed with --checkpoint)
   --origin ORIGIN       require checkpoints to carry this origin
   --start FILE          for an export that does not begin at seq 0: JSON {"frontier":{"size":N,"hashes":[...]},"prevHash":"..."}
+  --bundle DIR          verify an export bundle (npm run export:bundle) instead of one export: every file
+                        against the manifest, the journal against the bundled, anchored and stated
+                        checkpoints, and every report's totals recomputed from the journal
   --json                print the full result as JSON instead of a summary
   --max-problems N      problems to keep and print (default 1000)
   -h, --help            show this help
@@ -53,6 +58,9 @@ class UsageError extends Error {}
 
 interface CliOptions {
   exportPath: string;
+  bundle?: BundleInput;
+  /** The verifier key came from the bundle itself, not from the auditor. */
+  keyFromBundle?: string;
   checkpoints: SignedCheckpointInput[];
   verifiers: NoteVerifier[];
   origin?: string;
@@ -73,6 +81,7 @@ async function readOptions(argv: string[]): Promise<CliOptions | 'help'> {
         'verifier-key': { type: 'string', multiple: true, default: [] },
         origin: { type: 'string' },
         start: { type: 'string' },
+        bundle: { type: 'string' },
         json: { type: 'boolean', default: false },
         'max-problems': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -83,6 +92,18 @@ async function readOptions(argv: string[]): Promise<CliOptions | 'help'> {
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
+  let bundle: BundleInput | undefined;
+  if (values.bundle !== undefined) {
+    if (positionals.length > 0)
+      throw new UsageError('--bundle takes the export from the bundle: give no export file');
+    try {
+      bundle = await readBundle(values.bundle);
+    } catch (error) {
+      if (!(error instanceof BundleReadError)) throw error;
+      throw new UsageError(`--bundle ${values.bundle}: ${error.message}`);
+    }
+    positionals.push(bundle.journalPath);
+  }
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
@@ -90,6 +111,9 @@ async function readOptions(argv: string[]): Promise<CliOptions | 'help'> {
         : `expected one export file, got ${positionals.length}`,
     );
   }
+  const keyFromBundle =
+    bundle && values['verifier-key'].length === 0 ? bundle.manifest.verifierKey : undefined;
+  if (keyFromBundle !== undefined) values['verifier-key'].push(keyFromBundle);
   const verifiers = values['verifier-key'].map((key) => {
     try {
       return parseVerifierKey(key);
@@ -117,7 +141,9 @@ async function readOptions(argv: string[]): Promise<CliOptions | 'help'> {
     throw new UsageError('--max-problems must be a positive integer');
   return {
     exportPath: positionals[0],
-    checkpoints,
+    bundle,
+    keyFromBundle,
+    checkpoints: [...checkpoints, ...(bundle?.checkpoints ?? [])],
     verifiers,
     origin: values.origin,
     start,
@@ -185,6 +211,63 @@ function summary(path: string, result: VerifyJournalResult, draws: DrawCheckSumm
   return lines.join('\n') + '\n';
 }
 
+interface BundleOutcome {
+  ok: boolean;
+  treeSize: number;
+  rootHash: string;
+  fileProblems: string[];
+  manifestProblems: string[];
+  reports: ReportCheckOutcome[];
+}
+
+function bundleOutcome(
+  bundle: BundleInput,
+  result: VerifyJournalResult,
+  reports: ReportCheckOutcome[],
+): BundleOutcome {
+  const manifestProblems: string[] = [];
+  if (bundle.manifest.treeSize !== result.treeSize || bundle.manifest.rootHash !== result.rootHash) {
+    manifestProblems.push(
+      `the manifest states tree size ${bundle.manifest.treeSize} and root ${bundle.manifest.rootHash}; ` +
+        `the journal gives ${result.treeSize} and ${result.rootHash}`,
+    );
+  }
+  const matched = result.checkpoints.find((c) => c.status === 'matched' && c.treeSize === result.treeSize);
+  if (!matched)
+    manifestProblems.push(
+      `no valid signed checkpoint covers the whole journal (tree size ${result.treeSize})`,
+    );
+  return {
+    ok: bundle.fileProblems.length === 0 && manifestProblems.length === 0 && reports.every((r) => r.ok),
+    treeSize: bundle.manifest.treeSize,
+    rootHash: bundle.manifest.rootHash,
+    fileProblems: bundle.fileProblems,
+    manifestProblems,
+    reports,
+  };
+}
+
+function bundleSummary(bundle: BundleOutcome, keyFromBundle: string | undefined): string {
+  const lines = [`Fairdraw bundle verification: ${bundle.ok ? 'OK' : 'FAILED'}`];
+  if (keyFromBundle !== undefined) {
+    lines.push(`  verifier key     ${keyFromBundle}`);
+    lines.push(
+      '                   taken from the bundle: compare it with the key the operator published, or pass --verifier-key',
+    );
+  }
+  lines.push(
+    `  files            ${bundle.fileProblems.length === 0 ? 'all match the manifest' : `${bundle.fileProblems.length} problem(s)`}`,
+  );
+  for (const problem of [...bundle.fileProblems, ...bundle.manifestProblems]) lines.push(`    ${problem}`);
+  const good = bundle.reports.filter((r) => r.ok).length;
+  lines.push(`  reports          ${good} of ${bundle.reports.length} recomputed from the journal and equal`);
+  for (const report of bundle.reports.filter((r) => !r.ok)) {
+    lines.push(`    ${report.path}:`);
+    for (const message of report.messages) lines.push(`      ${message}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** Runs the verifier with command-line arguments; returns the exit status. */
 export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
   let options: CliOptions | 'help';
@@ -206,9 +289,10 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     // Without keys the seals' checkpoints are compared by size and root, their signatures listed as not checked.
     ...(options.verifiers.length > 0 ? { checkpointVerifiers: options.verifiers } : {}),
   });
+  const reports = bundledReportChecks(options.bundle?.reports ?? []);
   try {
     result = await verifyJournalStream(source, {
-      entryChecks: [draws],
+      entryChecks: [draws, reports.entryCheck],
       checkpoints: options.checkpoints,
       verifiers: options.verifiers,
       origin: options.origin,
@@ -222,12 +306,14 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     );
     return 1;
   }
+  const bundle = options.bundle ? bundleOutcome(options.bundle, result, reports.finish(result)) : undefined;
   output.stdout(
     options.json
-      ? JSON.stringify({ ...result, draws: draws.summary() }, null, 2) + '\n'
-      : summary(options.exportPath, result, draws.summary()),
+      ? JSON.stringify({ ...result, draws: draws.summary(), ...(bundle ? { bundle } : {}) }, null, 2) + '\n'
+      : summary(options.exportPath, result, draws.summary()) +
+          (bundle ? bundleSummary(bundle, options.keyFromBundle) : ''),
   );
-  return result.ok ? 0 : 1;
+  return result.ok && (bundle?.ok ?? true) ? 0 : 1;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -159,3 +159,8 @@ export class ReportDocumentDto {
   @ApiProperty({ type: ReconciliationDto, nullable: true }) reconciliation!: ReconciliationDto | null;
   @ApiProperty({ type: [ReportSectionDto] }) sections!: ReportSectionDto[];
 }
+
+export class AnchoredCheckpointDto {
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ description: 'The signed C2SP checkpoint (signed note text) as anchored' }) note!: string;
+}

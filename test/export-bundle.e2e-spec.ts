@@ -1,0 +1,203 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main as verifyCli } from '../src/ledger/cli/verify.js';
+import { generateNoteKeys } from '../src/ledger/core/note-keys.js';
+import { main as exportBundle } from '../src/report/cli/export-bundle.js';
+import type { BundleManifest } from '../src/report/core/bundle.js';
+import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
+import type { Headers } from './support/sales.js';
+import { createHash } from 'node:crypto';
+
+/** The export bundle, written by the CLI over HTTP and verified offline; refused after tampering. */
+describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) => {
+  let t: TestApp;
+  let auditorToken: string;
+  let verifierKey: string;
+  let raffleId: string;
+  const root = mkdtempSync(join(tmpdir(), 'fairdraw-bundle-'));
+  const bundle = join(root, 'bundle');
+
+  async function verify(dir: string, args: string[] = ['--verifier-key', verifierKey]) {
+    let stdout = '';
+    let stderr = '';
+    const status = await verifyCli(['--bundle', dir, ...args], {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+    });
+    return { status, stdout, stderr };
+  }
+  /** A copy of the bundle, changed by `change`; with `rehash`, the manifest is updated to match. */
+  function tampered(name: string, change: (dir: string) => string | void, rehash = false): string {
+    const dir = join(root, name);
+    cpSync(bundle, dir, { recursive: true });
+    const changed = change(dir);
+    if (rehash && changed) {
+      const manifestPath = join(dir, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as BundleManifest;
+      const file = manifest.files.find((f) => f.path === changed)!;
+      file.sha256 = createHash('sha256')
+        .update(readFileSync(join(dir, changed)))
+        .digest('hex');
+      writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    }
+    return dir;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      engine,
+      env: {
+        SALES_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_SCHEDULER_INTERVAL_MS: '100',
+        DRAW_CUTOFF_GRACE_MS: '300',
+      },
+    });
+    const admin: Headers = bearer(await t.token(['admin'], 'alice-admin'));
+    const operator: Headers = bearer(await t.token(['operator'], 'oscar-operator'));
+    const seller: Headers = bearer(await t.token(['seller'], 'sam-seller'));
+    auditorToken = await t.token(['auditor'], 'ada-auditor');
+    const raffle = await shortRaffle(t, admin, { closeInMs: 4_000 });
+    raffleId = raffle.id;
+    const orders = [];
+    for (const pkg of ['five', 'one', 'thirty', 'one', 'five'])
+      orders.push(await sell(t, raffleId, seller, pkg));
+    expect((await voidOrder(t, orders[0].orderId, operator)).statusCode).toBe(200);
+    await until(
+      async () => (await t.app.inject({ method: 'GET', url: `/v1/raffles/${raffleId}/results` })).json(),
+      (r) => r.prizes[0].status === 'DRAWN',
+    );
+    const anchored = await t.app.inject({ method: 'POST', url: '/v1/ledger/anchor', headers: admin });
+    expect(anchored.statusCode).toBe(201);
+    verifierKey = (
+      await t.app.inject({ method: 'GET', url: '/v1/ledger/public-key', headers: bearer(auditorToken) })
+    ).json().verifierKey;
+
+    await t.app.listen(0, '127.0.0.1');
+    const address = t.app.getHttpServer().address() as { port: number };
+    const status = await exportBundle([
+      '--url',
+      `http://127.0.0.1:${address.port}`,
+      '--out',
+      bundle,
+      '--token',
+      auditorToken,
+    ]);
+    expect(status).toBe(0);
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('holds the journal, its checkpoints, the key and every report, pinned to one tree size', () => {
+    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as BundleManifest;
+    expect(manifest.raffles).toEqual([raffleId]);
+    expect(manifest.verifierKey).toBe(verifierKey);
+    const paths = manifest.files.map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['journal.ndjson', 'checkpoint.txt', 'public-key.json']));
+    expect(paths.some((p) => p.startsWith('checkpoints/anchored-'))).toBe(true);
+    for (const kind of [
+      'raffle-summary',
+      'sales-by-seller',
+      'ticket-register',
+      'draws-and-winners',
+      'voids-and-refunds',
+      'unclaimed-prizes',
+    ]) {
+      for (const format of ['json', 'csv', 'pdf'])
+        expect(paths).toContain(`reports/${raffleId}/${kind}.${format}`);
+    }
+    const lines = readFileSync(join(bundle, 'journal.ndjson'), 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(manifest.treeSize);
+    const summary = JSON.parse(readFileSync(join(bundle, `reports/${raffleId}/raffle-summary.json`), 'utf8'));
+    expect(summary.ledger).toMatchObject({ treeSize: manifest.treeSize, rootHash: manifest.rootHash });
+  });
+
+  it('verifies offline: journal, checkpoints, draws and every report recomputed from the journal', async () => {
+    const { status, stdout } = await verify(bundle);
+    expect(stdout).toContain('Fairdraw journal verification: OK');
+    expect(stdout).toContain('Fairdraw bundle verification: OK');
+    expect(stdout).toContain('reports          7 of 7 recomputed from the journal and equal');
+    expect(stdout).toMatch(/1 of 1 draws replayed/);
+    expect(status).toBe(0);
+    // Without a key of their own, the verifier says the key came from the bundle.
+    const own = await verify(bundle, []);
+    expect(own.status).toBe(0);
+    expect(own.stdout).toContain('taken from the bundle');
+  });
+
+  it('refuses a report whose totals were changed, even with the manifest rewritten to match', async () => {
+    const path = `reports/${raffleId}/raffle-summary.json`;
+    const dir = tampered(
+      'report-totals',
+      (d) => {
+        const report = JSON.parse(readFileSync(join(d, path), 'utf8'));
+        report.totals.sales.amountMinor += 1_000;
+        writeFileSync(join(d, path), JSON.stringify(report));
+        return path;
+      },
+      true,
+    );
+    const { status, stdout } = await verify(dir);
+    expect(status).toBe(1);
+    expect(stdout).toContain('Fairdraw bundle verification: FAILED');
+    expect(stdout).toMatch(/totals\.sales\.amountMinor: the report states \d+, the journal gives \d+/);
+  });
+
+  it('refuses a register whose rows do not add up to the journal, a changed PDF, and an added file', async () => {
+    const path = `reports/${raffleId}/ticket-register.json`;
+    const register = tampered(
+      'register',
+      (d) => {
+        const report = JSON.parse(readFileSync(join(d, path), 'utf8'));
+        const rows = report.sections.find((s: { id: string }) => s.id === 'register').rows;
+        const voided = rows.find((r: { status: string }) => r.status === 'VOIDED');
+        voided.status = 'SOLD';
+        writeFileSync(join(d, path), JSON.stringify(report));
+        return path;
+      },
+      true,
+    );
+    const checked = await verify(register);
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toMatch(/register: \d+ numbers SOLD, the journal gives \d+/);
+
+    const pdf = tampered('pdf', (d) => {
+      const file = join(d, `reports/${raffleId}/raffle-summary.pdf`);
+      const bytes = readFileSync(file);
+      bytes[bytes.length - 20] ^= 0x01;
+      writeFileSync(file, bytes);
+    });
+    const pdfChecked = await verify(pdf);
+    expect(pdfChecked.status).toBe(1);
+    expect(pdfChecked.stdout).toMatch(/raffle-summary\.pdf: SHA-256 [0-9a-f]{64} differs from the manifest/);
+
+    const added = tampered('added', (d) => writeFileSync(join(d, 'reports/extra.json'), '{}'));
+    const addedChecked = await verify(added);
+    expect(addedChecked.status).toBe(1);
+    expect(addedChecked.stdout).toContain('reports/extra.json: in the bundle but not in the manifest');
+  });
+
+  it('refuses a journal entry changed after the export, and a bundle signed by another key', async () => {
+    const journal = tampered(
+      'journal',
+      (d) => {
+        const file = join(d, 'journal.ndjson');
+        const text = readFileSync(file, 'utf8').replace('"priceMinor":1000', '"priceMinor":100');
+        writeFileSync(file, text);
+        return 'journal.ndjson';
+      },
+      true,
+    );
+    const checked = await verify(journal);
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toMatch(/entry \d+: hash does not match its content/);
+
+    const stranger = generateNoteKeys('fairdraw.local/ledger');
+    const other = await verify(bundle, ['--verifier-key', stranger.verifierKey]);
+    expect(other.status).toBe(1);
+    expect(other.stdout).toContain('no valid signed checkpoint covers the whole journal');
+  });
+});
