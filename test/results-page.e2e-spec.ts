@@ -5,6 +5,7 @@
 // check passing; a proof tampered in flight (page.route) shows the failure and names the check.
 
 import { chromium, type Browser, type Page, type Route } from 'playwright-core';
+import { generateNoteKeys } from '../src/ledger/core/index.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
 import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
 import { raffleDraft } from './support/factories.js';
@@ -126,6 +127,29 @@ describe('the public results page (headless Chromium)', () => {
     return result;
   }
 
+  /** Verifies with a key typed into the page's form; returns the signature check's status and detail. */
+  async function verifyWithKey(key: string) {
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/#/draws/${drawn.drawId}`);
+    await page.locator('#verify-summary[data-outcome]').waitFor({ timeout: 20_000 });
+    await page.getByLabel('Ledger verifier key').fill(key);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    // Until the checks are redrawn, the signature is the one checked with the key served with the proof.
+    await page
+      .locator('[data-check="checkpoint-signature"] .detail', { hasNotText: 'served with this proof' })
+      .waitFor({ timeout: 20_000 });
+
+    const check = page.locator('[data-check="checkpoint-signature"]');
+    const result = {
+      status: await check.getAttribute('data-status'),
+      detail: (await check.locator('.detail').textContent()) ?? '',
+      outcome: await page.locator('#verify-summary').getAttribute('data-outcome'),
+      problems,
+    };
+    await page.close();
+    return result;
+  }
+
   /** Intercepts the service's real proof response and changes it before the page sees it. */
   const tampered = (change: (proof: DrawProofResponse) => void) => async (route: Route) => {
     const response = await route.fetch();
@@ -172,7 +196,7 @@ describe('the public results page (headless Chromium)', () => {
       /^Estimated jackpot: CA\$25\.00 — an estimate/,
     );
     expect(await open.locator('.prizes').textContent()).toMatch(/Not drawn yet/);
-    await card.getByRole('link', { name: 'Verify this draw' }).click();
+    await card.getByRole('link', { name: 'Verify this draw (draw of 50/50 main prize)' }).click();
     await page.locator('#verify-summary[data-outcome]').waitFor({ timeout: 20_000 });
     expect(await page.locator('#verify-summary').getAttribute('data-outcome')).toBe('pass');
     expect(problems).toEqual([]);
@@ -241,6 +265,19 @@ describe('the public results page (headless Chromium)', () => {
     );
   });
 
+  it('checks the checkpoint signature with a key the reader types in, and fails it with another key', async () => {
+    const auditor = bearer(await t.token(['auditor'], 'ada-auditor'));
+    const { verifierKey } = (
+      await t.app.inject({ method: 'GET', url: '/v1/ledger/public-key', headers: auditor })
+    ).json();
+    const genuine = await verifyWithKey(verifierKey);
+    expect(genuine).toMatchObject({ status: 'pass', outcome: 'pass', problems: [] });
+    expect(genuine.detail).toMatch(/the key you supplied/);
+    const other = await verifyWithKey(generateNoteKeys(verifierKey.split('+')[0]).verifierKey);
+    expect(other).toMatchObject({ status: 'fail', outcome: 'fail' });
+    expect(other.detail).toMatch(/not signed by/);
+  });
+
   it('shows a redraw beside the draw it changes, and both proofs verify', async () => {
     const admin = bearer(await t.token(['admin'], 'alice-admin'));
     const redrawn = await t.app.inject({
@@ -263,7 +300,7 @@ describe('the public results page (headless Chromium)', () => {
     expect(await card.locator('.prizes').textContent()).toContain(
       `Ticket ${drawn.winner.toLocaleString('en-US')} was replaced by ${replacement.toLocaleString('en-US')} (winner ineligible: winner is an employee of the licensee)`,
     );
-    await card.getByRole('link', { name: 'Verify this draw' }).nth(1).click();
+    await card.getByRole('link', { name: /^Verify this draw \(redraw of 50\/50 main prize/ }).click();
     const summary = page.locator('#verify-summary[data-outcome]');
     await summary.waitFor({ timeout: 20_000 });
     expect(await page.locator('#verify-heading').textContent()).toBe(`Verify draw ${redraw.drawId}`);

@@ -95,9 +95,16 @@ function shownTicketsOf(results, drawId) {
   return undefined;
 }
 
-/** @param {string} drawId */
-const verifyLink = (drawId) =>
-  el('a', { text: 'Verify this draw', attrs: { href: `#/draws/${encodeURIComponent(drawId)}` } });
+/**
+ * A link to the verification of one draw record; its accessible name says which draw, since a page
+ * holds many of them.
+ * @param {string} drawId @param {string} what e.g. 'the draw of 50/50 main prize'
+ */
+const verifyLink = (drawId, what) =>
+  el('a', { attrs: { href: `#/draws/${encodeURIComponent(drawId)}` } }, [
+    'Verify this draw',
+    el('span', { className: 'visually-hidden', text: ` (${what})` }),
+  ]);
 
 /** @param {PublicRaffle} raffle @param {RaffleResults | null} results */
 function jackpot(raffle, results) {
@@ -157,7 +164,7 @@ function prizeItem(prize, currency) {
       ' ',
     );
   if (draw.prize?.amountMinor != null) line.append(`Prize ${money(draw.prize.amountMinor, currency)}. `);
-  line.append(verifyLink(draw.drawId));
+  line.append(verifyLink(draw.drawId, `draw of ${prize.name}`));
   item.append(
     line,
     el('div', { className: 'meta' }, [
@@ -172,7 +179,7 @@ function prizeItem(prize, currency) {
         `Ticket ${redraw.replacedTicket.toLocaleString('en-US')} was replaced by ${redraw.winningTicket.toLocaleString('en-US')} (${redraw.reason}), `,
         time(redraw.drawnAt),
         '. ',
-        verifyLink(redraw.drawId),
+        verifyLink(redraw.drawId, `redraw of ${prize.name}, ticket ${redraw.winningTicket}`),
       ]),
     );
   }
