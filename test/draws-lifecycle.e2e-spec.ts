@@ -123,6 +123,7 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
     expect(paid).toBe(6);
     expect(mainDraw.prize.paidTotalMinor).toBe(5_000 + 1_000 + 1_000 + 2_000 + 2_000 + 5_000);
     expect(mainDraw.prize.amountMinor).toBe(8_000);
+    expect(mainDraw.prize.by).toBe('system:scheduler');
 
     // The winning ticket's validation number shows WINNER, read from the journaled draws.
     const winner = mainDraw.winningTickets[0];
@@ -187,6 +188,7 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
       replaces: { ticket: winner, reason: 'winner ineligible: winner is an employee of the licensee' },
     });
     expect(redraw.winningTickets[0]).not.toBe(winner);
+    expect(redraw.prize).toMatchObject({ by: 'alice-admin', amountMinor: 8_000, basis: 'SHARE_OF_SALES' });
     expect(eligibleMain).toContain(redraw.winningTickets[0]);
     expect(redraw.excluded).toContain(winner);
     expect(

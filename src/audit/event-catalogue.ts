@@ -58,6 +58,7 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   DRAW_SEALED: 'draws',
   DRAW_RESULT: 'draws',
   DRAW_REDRAWN: 'draws',
+  DRAW_PRIZE: 'draws',
 };
 
 export function eventCategory(type: string): EventCategory {

@@ -24,6 +24,7 @@ export interface JournalReferenceView {
 }
 
 export interface PrizeAmountView {
+  by: string;
   name: string;
   kind: string;
   description: string | null;
@@ -218,6 +219,7 @@ export class DrawViews {
       shareMinor: p.shareMinor,
       seedMinor: p.seedMinor,
       rounding: p.rounding,
+      by: p.by,
     };
   }
 

@@ -387,7 +387,7 @@ export class DrawService implements OnModuleInit {
       const [entry, prizeEntry] = await this.ledger.append(
         trx,
         drawResultDraft(payload),
-        this.prizeDraft(raffle, planned, payload.drawId, seal, amount),
+        this.prizeDraft(raffle, planned, payload.drawId, seal, amount, by),
       );
       made = {
         id: payload.drawId,
@@ -513,12 +513,14 @@ export class DrawService implements OnModuleInit {
     };
   }
 
+  /** DRAW_PRIZE: what a draw (or redraw) awards, and who ran it (LOG-5: the scheduler or a named user). */
   private prizeDraft(
     raffle: FrozenRaffle,
     planned: PrizeDraw,
     drawId: string,
     seal: SealRow,
     amount: JsonObject,
+    by: string,
   ) {
     return {
       type: DRAW_PRIZE,
@@ -533,6 +535,7 @@ export class DrawService implements OnModuleInit {
         description: planned.prize.description,
         currency: raffle.rules.currency,
         ...amount,
+        by,
       },
     };
   }
@@ -551,6 +554,8 @@ export class DrawService implements OnModuleInit {
     const raffle = await this.requireRaffle(result.raffle_id);
     if (input.cause === 'UNCLAIMED') this.checkUnclaimedRedraw(raffle, result);
     const seal = (await this.repository.seal(result.seal_id))!;
+    const planned = prizeDraws(raffle.rules).find((d) => d.prizeId === result.prize_id)!;
+    const amount = this.prizeAmount(raffle, planned, seal);
     const set = await this.sets.setOf(seal);
     const subject = raffleEntrySubject(raffle.id);
     await this.integrity.assertDrawsAllowed({ subject });
@@ -620,7 +625,11 @@ export class DrawService implements OnModuleInit {
           drawnAt: drawnAt.toISOString(),
           replaces: { ...replaces, reason },
         };
-        const [entry] = await this.ledger.append(trx, drawRedrawnDraft(payload));
+        const [entry, prizeEntry] = await this.ledger.append(
+          trx,
+          drawRedrawnDraft(payload),
+          this.prizeDraft(raffle, planned, payload.drawId, seal, amount, by),
+        );
         made = {
           id: payload.drawId,
           raffle_id: raffle.id,
@@ -632,7 +641,7 @@ export class DrawService implements OnModuleInit {
           repeats: false,
           tickets: JSON.stringify(payload.tickets),
           queue_id: entry.queueId,
-          prize_queue_id: null,
+          prize_queue_id: prizeEntry.queueId,
           recorded_at: entry.recordedAt,
           drawn_by: by,
           drawn_at: drawnAt,

@@ -120,6 +120,7 @@ export class PrizeAmountDto {
   shareMinor!: number | null;
   @ApiProperty({ nullable: true, type: Number }) seedMinor!: number | null;
   @ApiProperty({ nullable: true, type: String, example: 'down' }) rounding!: string | null;
+  @ApiProperty({ description: 'Who ran the draw: system:scheduler or the user (token subject)' }) by!: string;
 }
 
 export class DrawDto {
