@@ -20,7 +20,7 @@ import { auditSales, type AcknowledgedSale } from './sales-audit.js';
 import { readSales } from './support/database.js';
 import { exportAndVerify, openRaffle, settledTreeSize, tokens } from './support/fairdraw.js';
 import { call, type Exchange } from './support/http.js';
-import { DrillReport, loadAverage, log, seededRandom, sleep } from './support/report.js';
+import { atExit, DrillReport, runDrill, loadAverage, log, seededRandom, sleep } from './support/report.js';
 import { startService, type ServiceProcess } from './support/service.js';
 
 const { values: args } = parseArgs({
@@ -85,6 +85,7 @@ async function main(): Promise<number> {
     `crash drill: ${kills} kills, ${postgresRestarts} PostgreSQL restart(s), ${clients} clients, seed ${seed}`,
   );
   const database = await createTestDatabase('fairdraw_drill_crash');
+  atExit(() => database.drop());
   const dataDir = mkdtempSync(join(tmpdir(), 'fairdraw-drill-crash-'));
   const port = await freePort();
   const env = {
@@ -99,6 +100,7 @@ async function main(): Promise<number> {
     ANCHOR_INTERVAL_SECONDS: '2',
   };
   let service: ServiceProcess = await startService({ dist, port, env });
+  atExit(() => service.kill('SIGKILL'));
   const who = await tokens(dataDir);
   const raffleId = await openRaffle(service.base, who.admin, {
     packages: PACKAGES.map((p) => ({ ...p, label: `${p.tickets} ticket(s)` })),
@@ -390,17 +392,9 @@ async function main(): Promise<number> {
 
   if (report.violations.length > 0) log(`service output (last lines):\n${service.output().slice(-4000)}`);
   await service.kill('SIGTERM');
-  await database.drop();
   if (report.violations.length === 0) rmSync(dataDir, { recursive: true, force: true });
   else log(`kept ${dataDir} for inspection`);
   return report.finish();
 }
 
-main().then(
-  (status) => process.exit(status),
-  (error: unknown) => {
-    console.error(error);
-    console.log('drill:crash FAILED error=1');
-    process.exit(1);
-  },
-);
+runDrill('crash', main);

@@ -19,7 +19,7 @@ import { auditSales, type AcknowledgedSale } from './sales-audit.js';
 import { readSales } from './support/database.js';
 import { exportAndVerify, metric, openRaffle, settledTreeSize, tokens } from './support/fairdraw.js';
 import { call, type Exchange } from './support/http.js';
-import { DrillReport, loadAverage, log, sleep } from './support/report.js';
+import { atExit, DrillReport, runDrill, loadAverage, log, sleep } from './support/report.js';
 import { startService } from './support/service.js';
 
 const { values: args } = parseArgs({
@@ -116,6 +116,7 @@ async function fixedRate(
 async function main(): Promise<number> {
   const report = new DrillReport('load');
   const database = await createTestDatabase('fairdraw_drill_load');
+  atExit(() => database.drop());
   const dataDir = mkdtempSync(join(tmpdir(), 'fairdraw-drill-load-'));
   const port = await freePort();
   const service = await startService({
@@ -131,6 +132,7 @@ async function main(): Promise<number> {
       RATE_LIMIT_PER_MINUTE: '10000000',
     },
   });
+  atExit(() => service.kill('SIGKILL'));
   const { base } = service;
   const who = await tokens(dataDir);
   const raffleId = await openRaffle(base, who.admin, { channels: ['POS'], maxTickets: 100_000_000 });
@@ -296,16 +298,8 @@ async function main(): Promise<number> {
   report.set('journalEntries', verified.result.entries);
   agent.destroy();
   await service.kill('SIGTERM');
-  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
   return report.finish();
 }
 
-main().then(
-  (status) => process.exit(status),
-  (error: unknown) => {
-    console.error(error);
-    console.log('drill:load FAILED error=1');
-    process.exit(1);
-  },
-);
+runDrill('load', main);

@@ -20,7 +20,7 @@ import { auditSales, type AcknowledgedSale } from './sales-audit.js';
 import { readSales, superuser } from './support/database.js';
 import { exportAndVerify, openRaffle, settledTreeSize, tokens } from './support/fairdraw.js';
 import { call, type Exchange } from './support/http.js';
-import { DrillReport, loadAverage, log, seededRandom, sleep } from './support/report.js';
+import { atExit, DrillReport, runDrill, loadAverage, log, seededRandom, sleep } from './support/report.js';
 import { startService } from './support/service.js';
 
 const { values: args } = parseArgs({
@@ -84,7 +84,9 @@ async function main(): Promise<number> {
     return undefined;
   };
 
+  atExit(() => stripe.stop());
   const database = await createTestDatabase('fairdraw_drill_payment');
+  atExit(() => database.drop());
   const dataDir = mkdtempSync(join(tmpdir(), 'fairdraw-drill-payment-'));
   const port = await freePort();
   const service = await startService({
@@ -106,6 +108,7 @@ async function main(): Promise<number> {
       ANCHOR_INTERVAL_SECONDS: '5',
     },
   });
+  atExit(() => service.kill('SIGKILL'));
   const { base } = service;
   const who = await tokens(dataDir);
   const raffleId = await openRaffle(base, who.admin, { channels: ['ONLINE', 'CASHIER'] });
@@ -452,17 +455,8 @@ async function main(): Promise<number> {
   log(`load average: ${await loadAverage()}`);
   if (report.violations.length > 0) log(`service output (last lines):\n${service.output().slice(-4000)}`);
   await service.kill('SIGTERM');
-  await stripe.stop();
-  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
   return report.finish();
 }
 
-main().then(
-  (status) => process.exit(status),
-  (error: unknown) => {
-    console.error(error);
-    console.log('drill:payment FAILED error=1');
-    process.exit(1);
-  },
-);
+runDrill('payment', main);

@@ -74,3 +74,25 @@ export async function loadAverage(): Promise<string> {
     .map((n) => n.toFixed(2))
     .join(', ');
 }
+
+const cleanups: Array<() => Promise<unknown>> = [];
+
+/** Registers cleanup (stop processes, drop databases) that runs however the drill ends. */
+export function atExit(cleanup: () => Promise<unknown>): void {
+  cleanups.unshift(cleanup);
+}
+
+/** Runs a drill's main: prints a FAILED summary on an unexpected error, cleans up, exits with its status. */
+export function runDrill(name: string, main: () => Promise<number>): void {
+  main()
+    .catch((error: unknown) => {
+      console.error(error);
+      console.log(`drill:${name} FAILED error=1`);
+      return 1;
+    })
+    .then(async (status) => {
+      for (const cleanup of cleanups)
+        await cleanup().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+      process.exit(status);
+    });
+}
