@@ -252,7 +252,9 @@ describe('closing sales with several replicas on one PostgreSQL database', () =>
         replicas.push(await createApp(config));
       }
       const admin = bearer(await first.token(['admin'], 'alice-admin'));
-      const closeAt = Date.now() + 1_200;
+      // Far enough ahead that creating and opening six raffles ends before the first closes, even
+      // on a loaded machine; the opening is asserted so a late one fails here, not below.
+      const closeAt = Date.now() + 8_000;
       const ids: string[] = [];
       for (let i = 0; i < 6; i++) {
         const draft = raffleDraft({
@@ -265,16 +267,26 @@ describe('closing sales with several replicas on one PostgreSQL database', () =>
         const raffle = (
           await first.app.inject({ method: 'POST', url: '/v1/raffles', payload: draft, headers: admin })
         ).json();
-        await first.app.inject({ method: 'POST', url: `/v1/raffles/${raffle.id}/open`, headers: admin });
+        const opened = await first.app.inject({
+          method: 'POST',
+          url: `/v1/raffles/${raffle.id}/open`,
+          headers: admin,
+        });
+        expect({ status: opened.statusCode, body: opened.json() }).toMatchObject({ status: 200 });
         ids.push(raffle.id);
       }
-      await new Promise((resolve) => setTimeout(resolve, closeAt - Date.now() + 800));
-      const entries = await journal(first);
+      const closings = async (id: string) =>
+        (await journal(first)).filter((e) => e.subject === `raffle/${id}` && e.type === 'RAFFLE_CLOSED');
+      // Wait for every close (scheduler rounds and the journal's integration take longer under
+      // load), then several more scheduler rounds in which a second close would show.
+      const deadline = closeAt + 30_000;
       for (const id of ids) {
-        expect(
-          entries.filter((e) => e.subject === `raffle/${id}` && e.type === 'RAFFLE_CLOSED'),
-        ).toHaveLength(1);
+        while ((await closings(id)).length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const id of ids) expect(await closings(id)).toHaveLength(1);
     } finally {
       for (const replica of replicas) await replica.close();
       await first.close();
