@@ -48,6 +48,9 @@ export async function createApp(
     {
       bufferLogs: true,
       rawBody: true,
+      // A module that fails to start throws to the caller (main prints it; a test sees it)
+      // instead of Nest ending the whole process.
+      abortOnError: false,
     },
   );
   app.useLogger(app.get(Logger));

@@ -3,16 +3,7 @@ import { createApp } from './app.factory.js';
 import { ConfigError, loadEnvironment } from './config/environment.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadEnvironment();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadEnvironment();
   const app = await createApp(config);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // Nest closes the server and lets in-flight requests finish; this bounds how long that may take.
@@ -27,6 +18,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('Fairdraw failed to start:', error instanceof Error ? error.message : error);
+  // A setting that only a module can judge (e.g. a provider's key) is a configuration error too.
+  if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
+  else console.error('Fairdraw failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -34,6 +34,8 @@ export interface QldbImportContext {
 export async function openQldbImportContext(config: AppConfig): Promise<QldbImportContext> {
   const app = await NestFactory.createApplicationContext(QldbImportContextModule.forRoot(config), {
     logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn'],
+    // Errors reach the CLI, which reports them and exits with its own status.
+    abortOnError: false,
   });
   await app.init();
   const ledger = app.get(LedgerService);
