@@ -9,7 +9,7 @@ import { LedgerService, type QueuedEntry } from '../ledger/ledger.service.js';
 import type { RaffleStatus } from '../raffle/raffle-lifecycle.js';
 import { RaffleService, type FrozenRaffle } from '../raffle/raffle.service.js';
 import { RngService } from '../rng/rng.service.js';
-import { SALES_ENTRY_TYPES } from '../ticket/core/sales-journal.js';
+import { SALES_ENTRY_TYPES, TICKETS_SOLD, TICKETS_VOIDED } from '../ticket/core/sales-journal.js';
 import { TicketService, type WinningTicket } from '../ticket/ticket.service.js';
 import {
   currentWinners,
@@ -242,9 +242,8 @@ export class DrawService implements OnModuleInit {
         const other = await this.repository.sealByKey(raffle.id, sealKey, trx);
         if (other) return other;
         this.requireDrawable(raffle.id, planned, await this.raffles.statusInTransaction(trx, raffle.id));
-        // A void or sale committed since the journal was read: read it again.
-        if ((await this.ledger.unsettledAbout(subject, SALES_ENTRY_TYPES, treeSize, trx, cutoff)) > 0)
-          return undefined;
+        // A void (any) or a sale before the cut-off committed since the journal was read: read again.
+        if ((await this.unsettled(subject, treeSize, cutoff, trx)) > 0) return undefined;
         const [queued] = await this.ledger.append(trx, drawSealedDraft(payload));
         const row = {
           id: payload.sealId,
@@ -291,7 +290,7 @@ export class DrawService implements OnModuleInit {
     const deadline = Date.now() + this.config.DRAW_SETTLE_WAIT_MS;
     for (;;) {
       const { treeSize } = await this.ledger.head();
-      if ((await this.ledger.unsettledAbout(subject, SALES_ENTRY_TYPES, treeSize, undefined, cutoff)) === 0) {
+      if ((await this.unsettled(subject, treeSize, cutoff)) === 0) {
         return treeSize;
       }
       if (Date.now() >= deadline) {
@@ -299,6 +298,24 @@ export class DrawService implements OnModuleInit {
       }
       await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     }
+  }
+
+  /**
+   * Sale and void entries of the raffle not integrated below `treeSize`: every void (a void after an
+   * early-bird cut-off still takes its ticket out of that set), but only the sales journaled before the
+   * cut-off (sales after it go on and belong to later draws).
+   */
+  private async unsettled(
+    subject: string,
+    treeSize: number,
+    cutoff: Date | undefined,
+    trx?: Tx,
+  ): Promise<number> {
+    if (cutoff === undefined) return this.ledger.unsettledAbout(subject, SALES_ENTRY_TYPES, treeSize, trx);
+    return (
+      (await this.ledger.unsettledAbout(subject, [TICKETS_VOIDED], treeSize, trx)) +
+      (await this.ledger.unsettledAbout(subject, [TICKETS_SOLD], treeSize, trx, cutoff))
+    );
   }
 
   /**
@@ -742,8 +759,21 @@ export class DrawService implements OnModuleInit {
   /** The journal entry of a queued draw or seal, once integrated. */
   async journaled(queue: { queue_id: number; recorded_at: Date }, timeoutMs = INTEGRATION_WAIT_MS) {
     const entry: QueuedEntry = { queueId: queue.queue_id, recordedAt: queue.recorded_at };
-    const [integrated] = await this.ledger.integrated([entry], timeoutMs);
-    return this.ledger.entry(integrated.seq);
+    let seq: number;
+    try {
+      [{ seq }] = await this.ledger.integrated([entry], timeoutMs);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, queueId: queue.queue_id },
+        'a draw entry awaits integration in the journal',
+      );
+      throw new DomainException(
+        503,
+        'NOT_YET_JOURNALED',
+        'this draw is recorded and awaits its place in the journal; nothing is shown before it is journaled: retry shortly',
+      );
+    }
+    return this.ledger.entry(seq);
   }
 
   requireDraw(drawId: string): Promise<DrawRow> {
