@@ -1,4 +1,5 @@
-import { verifyDrawProof } from '../src/draw/core/index.js';
+import { normaliseTickets, sealSet, verifyDrawProof } from '../src/draw/core/index.js';
+import { offlineVerificationCode } from '../src/ticket/verification-code.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
 import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
 import { journal, types } from './support/journal.js';
@@ -31,18 +32,60 @@ describe.each(['pglite', 'postgres'] as const)('draws on %s', (engine) => {
     return response.json();
   };
 
-  it('draws the main prize at its time from the sold, not voided tickets only, and journals it before showing it', async () => {
-    const raffle = await shortRaffle(t, admin, { closeInMs: 8_000 });
+  it('draws the main prize at its time from exactly the sold, not voided tickets (never unsold or voided ones), journaled before it is shown', async () => {
+    const raffle = await shortRaffle(t, admin, { closeInMs: 10_000 });
     const orders = [];
-    for (const pkg of ['five', 'one', 'thirty', 'five', 'one', 'one'])
-      orders.push(await sell(t, raffle.id, seller, pkg));
-    // Voided: numbers of two orders leave the draw (the second voids the highest numbers).
-    expect((await voidOrder(t, orders[0].orderId, operator)).statusCode).toBe(200);
-    expect((await voidOrder(t, orders[5].orderId, operator)).statusCode).toBe(200);
+    for (const pkg of ['five', 'one', 'thirty']) orders.push(await sell(t, raffle.id, seller, pkg)); // 1-5, 6, 7-36
+    // Unsold: a POS block of 20 numbers (37-56) of which the device sold 5 (37-41) and returned the rest.
+    const block = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/v1/raffles/${raffle.id}/blocks`,
+        payload: { deviceId: 'handheld-1', tickets: 20 },
+        headers: seller,
+      })
+    ).json();
+    const soldAt = new Date(Date.parse(block.reservedAt) + 1).toISOString();
+    const code = offlineVerificationCode(Buffer.from(block.blockKey, 'hex'), raffle.id, 37, 41);
+    const uploaded = await t.app.inject({
+      method: 'POST',
+      url: `/v1/blocks/${block.blockId}/sales`,
+      payload: {
+        deviceId: 'handheld-1',
+        sales: [{ first: 37, last: 41, packageId: 'five', soldAt, verificationCode: code }],
+      },
+      headers: seller,
+    });
+    expect(uploaded.statusCode).toBe(200);
+    const returned = await t.app.inject({
+      method: 'POST',
+      url: `/v1/blocks/${block.blockId}/return`,
+      payload: { deviceId: 'handheld-1', reason: 'End of shift' },
+      headers: seller,
+    });
+    expect(returned.statusCode).toBe(200);
+    for (const pkg of ['five', 'one', 'one']) orders.push(await sell(t, raffle.id, seller, pkg)); // 57-61, 62, 63
+    expect(orders.map((o) => [o.receipt.tickets.first, o.receipt.tickets.last])).toEqual([
+      [1, 5],
+      [6, 6],
+      [7, 36],
+      [57, 61],
+      [62, 62],
+      [63, 63],
+    ]);
+    // Voided: most of the numbers sold (1-5, 7-36, 63) leave the draw.
+    for (const o of [orders[0], orders[2], orders[5]])
+      expect((await voidOrder(t, o.orderId, operator)).statusCode).toBe(200);
+    const eligible = [
+      { first: 6, last: 6 },
+      { first: 37, last: 41 },
+      { first: 57, last: 62 },
+    ];
+    const expectedSet = sealSet(normaliseTickets({ sold: eligible }));
     const voided = new Set<number>();
-    for (const o of [orders[0], orders[5]])
+    for (const o of [orders[0], orders[2], orders[5]])
       for (let n = o.receipt.tickets.first; n <= o.receipt.tickets.last; n++) voided.add(n);
-    const sold = orders.reduce((sum, o) => sum + o.receipt.tickets.last - o.receipt.tickets.first + 1, 0);
+    const sold = 36 + 5 + 7;
 
     const drawn = await until(
       () => results(raffle.id),
@@ -50,11 +93,16 @@ describe.each(['pglite', 'postgres'] as const)('draws on %s', (engine) => {
     );
     const main = drawn.prizes[0];
     expect(drawn.status).toBe('DRAWN');
-    expect(main.draw.seal).toMatchObject({ salesClosed: true, count: sold - voided.size });
+    // The sealed set is exactly the sold, not voided numbers: same count, same ranges, same root.
+    expect(main.draw.seal).toMatchObject({
+      salesClosed: true,
+      ...expectedSet.commitment,
+    });
+    expect(expectedSet.count).toBe(sold - voided.size);
+    expect(expectedSet.count).toBe(12);
     expect(main.draw.winningTickets).toHaveLength(1);
     const winner = main.draw.winningTickets[0];
-    expect(winner).toBeGreaterThanOrEqual(1);
-    expect(winner).toBeLessThanOrEqual(sold);
+    expect(eligible.some((r) => r.first <= winner && winner <= r.last)).toBe(true);
     expect(voided.has(winner)).toBe(false);
     expect(main.draw.prize).toMatchObject({
       basis: 'SHARE_OF_SALES',
