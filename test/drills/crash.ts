@@ -39,7 +39,7 @@ const { values: args } = parseArgs({
 const kills = Number(args.kills ?? (args.short ? 8 : 20));
 const postgresRestarts = Number(args['postgres-restarts'] ?? (args.short ? 0 : 1));
 /** Terminations of every connection to the drill's database (safe on a shared server). */
-const connectionKills = Number(args['connection-kills'] ?? (args.short ? 1 : 1));
+const connectionKills = Number(args['connection-kills'] ?? 1);
 const clients = Number(args.clients);
 const minUp = Number(args['min-up-ms']);
 const maxUp = Number(args['max-up-ms']);

@@ -207,9 +207,9 @@ export function auditSales(input: SalesAuditInput): { violations: string[]; coun
         `order ${order.id} is ${order.status} but its TICKETS_VOIDED entry is ${voids.has(order.id) ? 'present' : 'missing'}`,
       );
   }
+  const numberedIds = new Set(numbered.map((order) => order.id));
   for (const orderId of sold.keys()) {
-    if (!numbered.some((order) => order.id === orderId))
-      fail(`TICKETS_SOLD for ${orderId}, which is not a sold order`);
+    if (!numberedIds.has(orderId)) fail(`TICKETS_SOLD for ${orderId}, which is not a sold order`);
   }
   let journalPot = 0;
   for (const entry of sold.values()) journalPot += entry.priceMinor;

@@ -84,6 +84,16 @@ export function atExit(cleanup: () => Promise<unknown>): void {
 
 /** Runs a drill's main: prints a FAILED summary on an unexpected error, cleans up, exits with its status. */
 export function runDrill(name: string, main: () => Promise<number>): void {
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0))
+      await cleanup().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`drill:${name} FAILED interrupted=1`);
+      void cleanUp().then(() => process.exit(130));
+    });
+  }
   main()
     .catch((error: unknown) => {
       console.error(error);
@@ -91,8 +101,7 @@ export function runDrill(name: string, main: () => Promise<number>): void {
       return 1;
     })
     .then(async (status) => {
-      for (const cleanup of cleanups)
-        await cleanup().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+      await cleanUp();
       process.exit(status);
     });
 }
