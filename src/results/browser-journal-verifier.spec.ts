@@ -247,6 +247,17 @@ describe('the browser verifier, journal side', () => {
     }
   });
 
+  it('names what is wrong with a response of another shape', async () => {
+    const { main } = await published();
+    const report = await browser.verifyPublishedDraw({ ...main, extra: 1 });
+    expect(report.checks[0]).toMatchObject({
+      id: 'format',
+      status: 'fail',
+      detail: expect.stringMatching(/unexpected extra/),
+    });
+    expect(report.checks.slice(1).every((c) => c.status === 'skipped')).toBe(true);
+  });
+
   it('checks the checkpoint the seal journaled, with the same key', async () => {
     const impostor = await published('by another key');
     const report = await browser.verifyPublishedDraw(impostor.main, { verifierKey: impostor.verifierKey });

@@ -49,13 +49,18 @@ export const JOURNAL_CHECKS = /** @type {const} */ ([
  */
 export async function verifyPublishedDraw(response, options = {}) {
   let envelope;
+  /** @type {string | undefined} */
+  let envelopeProblem;
   try {
     envelope = readObject(response, 'response', ['drawProof', 'journal']);
   } catch (error) {
     if (!(error instanceof VerificationFailure)) throw error;
     envelope = { drawProof: undefined, journal: undefined };
+    envelopeProblem = error.message;
   }
   const report = await verifyDrawProof(envelope.drawProof);
+  // A response of another shape fails the first check with what is wrong with the response itself.
+  if (envelopeProblem !== undefined) report.checks[0].detail = envelopeProblem;
   const runner = new CheckRunner(JOURNAL_CHECKS);
   runner.failed = report.checks[0].status !== 'pass';
 
