@@ -185,12 +185,18 @@ describe('the public results page (headless Chromium)', () => {
     await card.waitFor();
     expect(await card.locator('h3').textContent()).toContain(drawn.raffle.name);
     const prize = `CA$${(drawn.prizeMinor / 100).toFixed(2)}`;
-    expect(await card.locator('.jackpot').textContent()).toMatch(
-      new RegExp(`^Prize: ${prize.replace('$', '\\$')} \\(final`),
+    expect(await card.locator('.jackpot').textContent()).toBe(
+      `Prize: ${prize} (final, from the journaled draw: 50% of paid sales of CA$${((drawn.prizeMinor * 2) / 100).toFixed(2)}, rounded down)`,
     );
     expect(await card.locator(`[data-draw="${drawn.drawId}"]`).textContent()).toBe(
       drawn.winner.toLocaleString('en-US'),
     );
+    // What a screen reader is given: landmarks, headings, named lists and links that say which draw.
+    const tree = await page.locator('main').ariaSnapshot();
+    expect(tree).toContain('region "Raffles"');
+    expect(tree).toContain(`heading "${drawn.raffle.name} status: drawn" [level=3]`);
+    expect(tree).toContain(`list "Prizes of ${drawn.raffle.name}"`);
+    expect(tree).toContain('link "Verify this draw (draw of 50/50 main prize)"');
     const open = page.locator(`[data-raffle="${selling.id}"]`);
     expect(await open.locator('.jackpot').textContent()).toMatch(
       /^Estimated jackpot: CA\$25\.00 — an estimate/,

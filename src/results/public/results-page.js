@@ -13,7 +13,8 @@ import { verifyPublishedDraw } from './verifier/index.js';
  *   salesOpen: boolean, salesCloseAt: string, currency: string, prizes: RulesPrize[],
  *   ticketsSold: number, prizeEstimate: PrizeEstimate | null, asOf: string }} PublicRaffle
  * @typedef {{ drawId: string, replacedTicket: number, winningTicket: number, reason: string, drawnAt: string }} Redraw
- * @typedef {{ amountMinor: number | null, currency: string, basis: string }} PrizeAmount
+ * @typedef {{ amountMinor: number | null, currency: string, basis: string,
+ *   shareBasisPoints: number | null, paidTotalMinor: number | null }} PrizeAmount
  * @typedef {{ drawId: string, drawnAt: string, winningTickets: number[], noEligibleTickets: boolean,
  *   prize: PrizeAmount | null, rng: { provider: string, certified: boolean }, redraws: Redraw[] }} PrizeDraw
  * @typedef {{ prizeId: string, name: string, kind: string, scheduledAt: string, status: string,
@@ -106,6 +107,13 @@ const verifyLink = (drawId, what) =>
     el('span', { className: 'visually-hidden', text: ` (${what})` }),
   ]);
 
+/** How a journaled prize amount was set, in words. @param {PrizeAmount} prize @param {string} currency */
+function prizeBasis(prize, currency) {
+  if (prize.basis === 'SHARE_OF_SALES' && prize.shareBasisPoints != null && prize.paidTotalMinor != null)
+    return `${prize.shareBasisPoints / 100}% of paid sales of ${money(prize.paidTotalMinor, currency)}, rounded down`;
+  return prize.basis.toLowerCase().replaceAll('_', ' ');
+}
+
 /** @param {PublicRaffle} raffle @param {RaffleResults | null} results */
 function jackpot(raffle, results) {
   const box = el('div', { className: 'jackpot' });
@@ -115,7 +123,10 @@ function jackpot(raffle, results) {
     box.append(
       el('span', { text: 'Prize: ' }),
       el('span', { className: 'amount', text: money(final.amountMinor, raffle.currency) }),
-      el('span', { className: 'meta', text: ` (final, from the journaled draw; ${final.basis})` }),
+      el('span', {
+        className: 'meta',
+        text: ` (final, from the journaled draw: ${prizeBasis(final, raffle.currency)})`,
+      }),
     );
   } else if (raffle.prizeEstimate) {
     box.append(
@@ -195,7 +206,10 @@ function raffleCard(raffle, results, problem) {
   card.append(
     el('h3', { attrs: { id: `raffle-${raffle.id}` } }, [
       raffle.name,
-      el('span', { className: 'badge', text: raffle.status.toLowerCase() }),
+      el('span', { className: 'badge' }, [
+        el('span', { className: 'visually-hidden', text: ' status: ' }),
+        raffle.status.toLowerCase(),
+      ]),
     ]),
     el('p', {
       className: 'meta',
