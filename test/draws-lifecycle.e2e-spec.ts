@@ -266,6 +266,14 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
         },
         /prize main.*winner 1: journal says ticket \d+ at pool position/,
       ],
+      [
+        'prize amount',
+        (list) => {
+          const prize = list.find((e) => e.type === 'DRAW_PRIZE' && e.payload.prizeId === 'main')!;
+          prize.payload.amountMinor = (prize.payload.amountMinor as number) + 100;
+        },
+        /prize main of draw .*: amountMinor 8100 journaled, 8000 recomputed/,
+      ],
     ];
     for (const [name, change, message] of tamperings) {
       const bad = await verify(dir, `${name}.ndjson`, forged(entries, change));

@@ -14,6 +14,7 @@ import { TicketService, type WinningTicket } from '../ticket/ticket.service.js';
 import {
   currentWinners,
   DRAW_ALGORITHM,
+  DRAW_PRIZE,
   DrawPool,
   drawRedrawnDraft,
   type DrawRedrawnPayload,
@@ -37,9 +38,6 @@ import { drawFaultPoint } from './draw-fault.js';
 import { DrawSets } from './draw-sets.js';
 import { DrawRepository, type DrawRow, type SealRow } from './draw.repository.js';
 import { type PrizeDraw, prizeDraws, sealKeyOf } from './prize-draws.js';
-
-/** Journal entry of a prize's amount, committed with its DRAW_RESULT (docs/draws.md section 5.4). */
-export const DRAW_PRIZE = 'DRAW_PRIZE';
 
 /**
  * The exclusion rule of every draw: a ticket wins at most once per draw set; earlier winners of other

@@ -103,3 +103,4 @@ export { JournalRootHistory } from './journal-root-history.js';
 export { RaffleState } from './draw-check-state.js';
 export { describeSealFailure, sealedRangesAt, type SealSizes } from './seal-recomputation.js';
 export { RaffleSales, RaffleSalesError } from './raffle-sales.js';
+export { createPrizeCheck, DRAW_PRIZE, PRIZE_CHECK_KIND, type SalesAmounts } from './prize-check.js';

@@ -8,7 +8,12 @@
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDrawCheck, type DrawCheckSummary, drawJournalAdapter } from '../../draw/core/index.js';
+import {
+  createDrawCheck,
+  createPrizeCheck,
+  type DrawCheckSummary,
+  drawJournalAdapter,
+} from '../../draw/core/index.js';
 import { ticketSalesMapping } from '../../ticket/core/sales-journal.js';
 import { type NoteVerifier, parseVerifierKey } from '../core/note-keys.js';
 import {
@@ -285,6 +290,7 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     return 2;
   }
   let result: VerifyJournalResult;
+  const amounts = ticketSalesMapping();
   const draws = createDrawCheck(drawJournalAdapter(ticketSalesMapping()), {
     // Without keys the seals' checkpoints are compared by size and root, their signatures listed as not checked.
     ...(options.verifiers.length > 0 ? { checkpointVerifiers: options.verifiers } : {}),
@@ -292,7 +298,7 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
   const reports = bundledReportChecks(options.bundle?.reports ?? []);
   try {
     result = await verifyJournalStream(source, {
-      entryChecks: [draws, reports.entryCheck],
+      entryChecks: [draws, createPrizeCheck((entry) => amounts.amount(entry)), reports.entryCheck],
       checkpoints: options.checkpoints,
       verifiers: options.verifiers,
       origin: options.origin,
