@@ -34,7 +34,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
     rules: {
       'no-restricted-globals': ['error', 'Buffer', 'process', 'require', 'module', '__dirname', 'global'],
-      'no-restricted-imports': ['error', { patterns: ['node:*', '!./*', '!../*'] }],
+      // Only relative imports: a browser resolves nothing else without an import map.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\.{1,2}/)', message: 'browser modules import relative paths only' }] },
+      ],
     },
   },
   {
