@@ -284,6 +284,28 @@ describe('the public results page (headless Chromium)', () => {
     expect(other.detail).toMatch(/not signed by/);
   });
 
+  it('says when results and a proof are not available yet, and claims no verdict', async () => {
+    const notYet = { status: 503, code: 'NOT_YET_JOURNALED', message: 'the draw is not journaled yet' };
+    const { page, problems } = await openPage((route) => route.fulfill({ status: 503, json: notYet }));
+    await page.route(`**/v1/raffles/${drawn.raffle.id}/results`, (route) =>
+      route.fulfill({ status: 503, json: notYet }),
+    );
+    await page.goto(`${base}/`);
+    const card = page.locator(`[data-raffle="${drawn.raffle.id}"]`);
+    await card.waitFor();
+    expect(await card.textContent()).toContain('A draw is being recorded in the journal');
+    expect(await card.locator('[data-draw]').count()).toBe(0);
+    await page.goto(`${base}/#/draws/${drawn.drawId}`);
+    const summary = page.locator('#verify-summary[data-outcome]');
+    await summary.waitFor({ timeout: 20_000 });
+    expect(await summary.getAttribute('data-outcome')).toBe('unavailable');
+    expect(await summary.textContent()).toMatch(/still being recorded .* Nothing was verified\./);
+    expect(await page.locator('#verify-checks li').count()).toBe(0);
+    // The browser logs the two 503 answers as failed loads; nothing else may go wrong.
+    expect(problems.filter((p) => !/status of 503/.test(p))).toEqual([]);
+    await page.close();
+  });
+
   it('shows a redraw beside the draw it changes, and both proofs verify', async () => {
     const admin = bearer(await t.token(['admin'], 'alice-admin'));
     const redrawn = await t.app.inject({

@@ -241,10 +241,13 @@ async function showRaffles() {
           const results = await getJson(`/v1/raffles/${encodeURIComponent(raffle.id)}/results`);
           return raffleCard(raffle, results, null);
         } catch (error) {
+          const status = error instanceof HttpError ? error.status : 0;
           const problem =
-            error instanceof HttpError && error.status === 404
+            status === 404
               ? 'No results published yet.'
-              : 'Results could not be loaded.';
+              : status === 503
+                ? 'A draw is being recorded in the journal; its results appear here once it is.'
+                : 'Results could not be loaded.';
           return raffleCard(raffle, null, problem);
         }
       }),
@@ -277,11 +280,15 @@ async function showVerification(drawId) {
   try {
     response = await getJson(`/v1/draws/${encodeURIComponent(drawId)}/proof`);
   } catch (error) {
-    summary.dataset.outcome = 'fail';
+    // Nothing was verified: not a failed verification, but no verdict either.
+    const status = error instanceof HttpError ? error.status : 0;
+    summary.dataset.outcome = 'unavailable';
     summary.textContent =
-      error instanceof HttpError && error.status === 404
+      status === 404
         ? `There is no draw ${drawId}.`
-        : 'The proof could not be fetched.';
+        : status === 503
+          ? 'This draw is still being recorded in the journal: try again in a moment. Nothing was verified.'
+          : 'The proof could not be fetched. Nothing was verified.';
     return;
   }
   const raffleId = response?.drawProof?.draw?.raffleId;
