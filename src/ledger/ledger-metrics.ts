@@ -7,6 +7,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 export class LedgerMetrics {
   readonly integrated: Counter;
   readonly integrationDelay: Histogram;
+  readonly batchSize: Histogram;
   readonly queueAge: Gauge;
   readonly treeSize: Gauge;
   readonly anchoredTreeSize: Gauge;
@@ -24,6 +25,12 @@ export class LedgerMetrics {
       name: 'fairdraw_ledger_integration_delay_seconds',
       help: 'Delay from the commit of a business transaction to the integration of its journal entry',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.batchSize = new Histogram({
+      name: 'fairdraw_ledger_batch_size',
+      help: 'Entries integrated per sequencer transaction (larger under load: the queue is drained in batches)',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000],
       registers,
     });
     this.queueAge = new Gauge({

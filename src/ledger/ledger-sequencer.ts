@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { AppConfig } from '../config/environment.js';
 import { DatabaseService } from '../database/database.service.js';
 import { CompactRange } from './core/compact-range.js';
-import { chainEntries } from './core/entry.js';
+import { chainCanonicalDrafts } from './core/entry.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 import { LedgerRepository } from './ledger.repository.js';
 
@@ -66,50 +66,52 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
   /** Integrates until the queue is empty (or another replica holds the sequencer lock). */
   async drain(): Promise<void> {
     try {
-      while (!this.stopped) {
+      let waiting = true;
+      while (waiting && !this.stopped) {
         const integrated = await this.integrateBatch();
-        if (integrated < this.config.LEDGER_BATCH_SIZE) break;
+        if (integrated === undefined) break; // another replica is integrating
+        // A short batch took every committed entry there was.
+        if (integrated < this.config.LEDGER_BATCH_SIZE) waiting = false;
       }
-      const oldest = await this.repository.oldestQueuedAt();
+      const oldest = waiting ? await this.repository.oldestQueuedAt() : undefined;
       this.metrics.queueAge.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
     } catch (error) {
       if (!this.stopped) this.logger.error({ err: error }, 'ledger integration failed; it will be retried');
     }
   }
 
-  /** One batch in one transaction; returns how many entries it integrated. */
-  async integrateBatch(): Promise<number> {
+  /**
+   * One batch in one transaction; returns how many entries it integrated, or undefined when another
+   * replica holds the sequencer lock.
+   */
+  async integrateBatch(): Promise<number | undefined> {
     const done = await this.database.transaction(async (trx) => {
-      if (!(await this.repository.tryLockSequencer(trx))) return [];
+      if (!(await this.repository.tryLockSequencer(trx))) return undefined;
       const queued = await this.repository.takeQueued(trx, this.config.LEDGER_BATCH_SIZE);
       if (queued.length === 0) return [];
       const state = await this.repository.state(trx);
-      const entries = chainEntries(
+      const links = chainCanonicalDrafts(
         state.last_hash.toString('hex'),
         state.tree_size,
         queued.map((row) => ({
           type: row.type,
           subject: row.subject,
-          payload: JSON.parse(row.payload),
+          canonicalPayload: row.payload,
           time: row.recorded_at.toISOString(),
         })),
       );
       const tree = CompactRange.fromJSON(JSON.parse(state.frontier));
-      const hashes = entries.map((entry) => Buffer.from(entry.hash, 'hex'));
+      const hashes = links.map((link) => Buffer.from(link.hash, 'hex'));
       const completed = tree.appendAll(hashes);
       await this.repository.integrate(
         trx,
-        entries.map((entry, i) => ({
-          seq: entry.seq,
-          type: entry.type,
-          subject: entry.subject,
-          payload: queued[i].payload,
-          recorded_at: queued[i].recorded_at,
-          prev_hash: Buffer.from(entry.prevHash, 'hex'),
-          hash: hashes[i],
+        links.map((link, i) => ({
           queue_id: queued[i].id,
+          seq: link.seq,
+          prev_hash: link.prevHash,
+          hash: link.hash,
         })),
-        completed.filter((node) => node.level > 0).map(({ level, index, hash }) => ({ level, index, hash })),
+        completed.filter((node) => node.level > 0),
         {
           tree_size: tree.size,
           root_hash: tree.root(),
@@ -117,19 +119,21 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
           frontier: JSON.stringify(tree.toJSON()),
         },
       );
-      return entries.map((entry, i) => ({
+      return links.map((link, i) => ({
         queueId: queued[i].id,
-        seq: entry.seq,
-        hash: entry.hash,
+        seq: link.seq,
+        hash: link.hash,
         recordedAt: queued[i].recorded_at,
       }));
     });
+    if (done === undefined) return undefined;
     const now = Date.now();
     for (const entry of done) {
       this.metrics.integrationDelay.observe(Math.max(0, now - entry.recordedAt.getTime()) / 1000);
       this.resolve(entry);
     }
     if (done.length > 0) {
+      this.metrics.batchSize.observe(done.length);
       this.metrics.integrated.inc(done.length);
       this.metrics.treeSize.set(done[done.length - 1].seq + 1);
     }

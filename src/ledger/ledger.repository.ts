@@ -56,9 +56,20 @@ export class LedgerRepository {
     return this.database.db;
   }
 
-  async enqueue(trx: Tx | undefined, rows: Array<Omit<QueuedRow, 'id'>>): Promise<number[]> {
-    const inserted = await (trx ?? this.db).insertInto('ledger_queue').values(rows).returning('id').execute();
-    return inserted.map((row) => row.id);
+  /** Queues entries recorded at one time; returns their queue ids in the order given. */
+  async enqueue(
+    trx: Tx | undefined,
+    recordedAt: Date,
+    rows: ReadonlyArray<Pick<QueuedRow, 'type' | 'subject' | 'payload'>>,
+  ): Promise<number[]> {
+    // Most appends queue one or two entries, for which VALUES costs PostgreSQL less than unnest.
+    // Ids are drawn in the order the rows are inserted, so sorting them restores the given order.
+    const time = recordedAt.toISOString();
+    const { rows: inserted } = await sql<{ id: number }>`
+      insert into ledger_queue (type, subject, payload, recorded_at)
+      values ${sql.join(rows.map((row) => sql`(${row.type}, ${row.subject}, ${row.payload}, ${time}::timestamptz)`))}
+      returning id`.execute(trx ?? this.db);
+    return inserted.map((row) => row.id).sort((a, b) => a - b);
   }
 
   async tryLockSequencer(trx: Tx): Promise<boolean> {
@@ -113,27 +124,57 @@ export class LedgerRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /**
+   * Moves a batch from the queue into the journal in one statement: deletes the queued rows, inserts
+   * them as entries with the sequence numbers and hashes the sequencer computed (type, subject,
+   * payload and time are copied inside the database, so they are the very values it hashed), stores
+   * the completed Merkle nodes and the new tree state. Throws, so the transaction rolls back, unless
+   * every queued row was there to move.
+   */
   async integrate(
     trx: Tx,
-    entries: Array<EntryRow & { queue_id: number }>,
-    nodes: Array<NodeId & { hash: Buffer }>,
-    state: Omit<StateRow, 'updated_at'>,
+    links: ReadonlyArray<{ queue_id: number; seq: number; prev_hash: string; hash: string }>,
+    nodes: ReadonlyArray<NodeId & { hash: Buffer }>,
+    state: { tree_size: number; root_hash: Buffer; last_hash: Buffer; frontier: string },
   ): Promise<void> {
-    await trx.insertInto('ledger_entry').values(entries).execute();
-    if (nodes.length > 0) await trx.insertInto('ledger_node').values(nodes).execute();
-    await trx
-      .updateTable('ledger_state')
-      .set({ ...state, updated_at: new Date() })
-      .where('id', '=', 1)
-      .execute();
-    await trx
-      .deleteFrom('ledger_queue')
-      .where(
-        'id',
-        'in',
-        entries.map((entry) => entry.queue_id),
+    const { rows } = await sql<{ entries: number; nodes: number; states: number }>`
+      with link as (
+        select * from unnest(${links.map((l) => l.queue_id)}::int8[], ${links.map((l) => l.seq)}::int8[],
+                             ${links.map((l) => l.prev_hash)}::text[], ${links.map((l) => l.hash)}::text[])
+          as link (queue_id, seq, prev_hash, hash)
+      ), taken as (
+        delete from ledger_queue where id = any(${links.map((l) => l.queue_id)}::int8[])
+        returning id, type, subject, payload, recorded_at
+      ), entries as (
+        insert into ledger_entry (seq, type, subject, payload, recorded_at, prev_hash, hash, queue_id)
+        select link.seq, taken.type, taken.subject, taken.payload, taken.recorded_at,
+               decode(link.prev_hash, 'hex'), decode(link.hash, 'hex'), taken.id
+        from taken join link on link.queue_id = taken.id
+        order by link.seq
+        returning seq
+      ), nodes as (
+        insert into ledger_node (level, index, hash)
+        select node.level, node.index, decode(node.hash, 'hex')
+        from unnest(${nodes.map((n) => n.level)}::int2[], ${nodes.map((n) => n.index)}::int8[],
+                    ${nodes.map((n) => n.hash.toString('hex'))}::text[]) as node (level, index, hash)
+        returning level
+      ), state as (
+        update ledger_state
+        set tree_size = ${state.tree_size}, root_hash = decode(${state.root_hash.toString('hex')}, 'hex'),
+            last_hash = decode(${state.last_hash.toString('hex')}, 'hex'), frontier = ${state.frontier},
+            updated_at = now()
+        where id = 1
+        returning id
       )
-      .execute();
+      select (select count(*) from entries)::int4 as entries, (select count(*) from nodes)::int4 as nodes,
+             (select count(*) from state)::int4 as states`.execute(trx);
+    const moved = rows[0];
+    if (moved.entries !== links.length || moved.nodes !== nodes.length || moved.states !== 1) {
+      throw new Error(
+        `ledger integration moved ${moved.entries} of ${links.length} queued entries and stored ` +
+          `${moved.nodes} of ${nodes.length} nodes; rolled back`,
+      );
+    }
   }
 
   entriesByQueueIds(ids: number[]): Promise<Array<{ queue_id: number | null; seq: number; hash: Buffer }>> {

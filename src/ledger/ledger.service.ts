@@ -2,10 +2,9 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainException } from '../common/domain.exception.js';
 import { AppConfig } from '../config/environment.js';
 import type { Tx } from '../database/database.service.js';
-import { canonicalizeChecked } from './core/canonical-json.js';
 import { CompactRange } from './core/compact-range.js';
 import { consistencyPlan } from './core/consistency.js';
-import { entryCanonicalText, exportLine, ZERO_HASH, type JournalEntry } from './core/entry.js';
+import { canonicalDraftPayload, exportLine, type JournalEntry } from './core/entry.js';
 import { inclusionPlan } from './core/inclusion.js';
 import type { JsonObject } from './core/json-value.js';
 import { rangeNodes } from './core/node-id.js';
@@ -73,17 +72,14 @@ export class LedgerService implements OnModuleInit {
 
   private async enqueue(trx: Tx | undefined, drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
     const recordedAt = new Date();
-    const rows = drafts.map((draft) => {
-      // Validates type, subject and payload exactly as the sequencer and the verifier will.
-      entryCanonicalText({ ...draft, seq: 0, prevHash: ZERO_HASH, time: recordedAt.toISOString() });
-      return {
-        type: draft.type,
-        subject: draft.subject,
-        payload: canonicalizeChecked(draft.payload),
-        recorded_at: recordedAt,
-      };
-    });
-    const ids = await this.repository.enqueue(trx, rows);
+    // Validates type, subject and payload exactly as the sequencer and the verifier will, and
+    // canonicalises the payload once: the queue holds the very text that is hashed and stored.
+    const rows = drafts.map((draft) => ({
+      type: draft.type,
+      subject: draft.subject,
+      payload: canonicalDraftPayload(draft),
+    }));
+    const ids = await this.repository.enqueue(trx, recordedAt, rows);
     return ids.map((queueId) => ({ queueId, recordedAt }));
   }
 

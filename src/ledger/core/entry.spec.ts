@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import {
+  canonicalDraftPayload,
+  chainCanonicalDrafts,
   chainEntries,
   computeEntryHash,
   type EntryDraft,
@@ -12,6 +15,7 @@ import {
   type UnhashedEntry,
   ZERO_HASH,
 } from './entry.js';
+import { checkJsonValue, type JsonObject } from './json-value.js';
 
 const first: UnhashedEntry = {
   seq: 0,
@@ -187,5 +191,109 @@ describe('journal entry format', () => {
     const fieldsReordered = JSON.stringify({ seq: 0, ...JSON.parse(plain) });
     expect(readExportLine(fieldsReordered, JSON.parse(fieldsReordered)).lineIsCanonical).toBe(false);
     expect(() => readExportLine('[]', [])).toThrow(/must be a JSON object/);
+  });
+
+  describe('drafts queued with canonical payloads (the sequencer path)', () => {
+    const canonical = (d: EntryDraft) => ({
+      type: d.type,
+      subject: d.subject,
+      canonicalPayload: canonicalDraftPayload(d),
+      time: d.time,
+    });
+
+    it('chains them exactly as chainEntries chains the drafts', () => {
+      const drafts: EntryDraft[] = [
+        draft(0),
+        { ...draft(1), subject: null },
+        {
+          ...draft(2),
+          subject: 'quote " backslash \\ tab \t é €',
+          payload: { z: [{ b: 1, a: 'ü' }], a: null },
+        },
+        { ...draft(3), payload: { '10': 'a', '9': 'b', emoji: '😀', n: -0.5e-7 } },
+        { ...draft(4), payload: {} },
+      ];
+      const reference = chainEntries(ZERO_HASH, 0, drafts);
+      expect(chainCanonicalDrafts(ZERO_HASH, 0, drafts.map(canonical))).toEqual(
+        reference.map(({ seq, prevHash, hash }) => ({ seq, prevHash, hash })),
+      );
+      const later = chainCanonicalDrafts(reference[1].hash, 2, drafts.slice(2).map(canonical));
+      expect(later.map((link) => link.hash)).toEqual(reference.slice(2).map((entry) => entry.hash));
+    });
+
+    it('agrees with chainEntries on random payloads and subjects', () => {
+      const jsonSafe = (value: unknown) => {
+        try {
+          checkJsonValue(value);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const drafts = fc.array(
+        fc.record({
+          type: fc.constantFrom('TICKETS_SOLD', 'DRAW_RESULT', 'A'),
+          subject: fc.option(fc.string({ minLength: 1, maxLength: 20, unit: 'binary' }), { nil: null }),
+          payload: fc
+            .dictionary(fc.string({ unit: 'binary' }), fc.jsonValue({ maxDepth: 3 }))
+            .filter(jsonSafe),
+          time: fc.constant('2026-11-23T08:00:00.000Z'),
+        }),
+        { minLength: 1, maxLength: 5 },
+      );
+      fc.assert(
+        fc.property(drafts, (batch) => {
+          const valid = batch.filter((d) => jsonSafe(d.subject)) as EntryDraft[];
+          const reference = chainEntries(
+            ZERO_HASH,
+            0,
+            valid.map((d) => ({ ...d, payload: d.payload as JsonObject })),
+          );
+          expect(chainCanonicalDrafts(ZERO_HASH, 0, valid.map(canonical))).toEqual(
+            reference.map(({ seq, prevHash, hash }) => ({ seq, prevHash, hash })),
+          );
+        }),
+      );
+    });
+
+    it('canonicalises a payload once, as RFC 8785 orders it', () => {
+      expect(canonicalDraftPayload({ ...draft(0), payload: { b: 1, a: { d: 2, c: 3 } } })).toBe(
+        '{"a":{"c":3,"d":2},"b":1}',
+      );
+      expect(canonicalDraftPayload({ ...draft(0), payload: { '10': 1, '9': 2 } })).toBe('{"10":1,"9":2}');
+    });
+
+    it('refuses a draft the journal could not hold, naming the field', () => {
+      const field = (change: Partial<EntryDraft> & Record<string, unknown>) => {
+        try {
+          canonicalDraftPayload({ ...draft(0), ...change } as EntryDraft);
+        } catch (error) {
+          return error instanceof EntryFormatError ? error.field : error;
+        }
+        return undefined;
+      };
+      expect(field({ type: 'lower' })).toBe('type');
+      expect(field({ subject: '' })).toBe('subject');
+      expect(field({ payload: [] as unknown as EntryDraft['payload'] })).toBe('payload');
+      expect(field({ payload: { at: Number.NaN } })).toBe('payload.at');
+      expect(field({})).toBeUndefined();
+    });
+
+    it('refuses queued payload text that is not one JSON object, so it cannot add members to the entry', () => {
+      const injected = { ...canonical(draft(1)), canonicalPayload: '{"a":1},"seq":99,"x":{"b":2}' };
+      expect(() => chainCanonicalDrafts(ZERO_HASH, 0, [canonical(draft(0)), injected])).toThrow(
+        'drafts[1].payload: is not JSON text',
+      );
+      expect(() =>
+        chainCanonicalDrafts(ZERO_HASH, 0, [{ ...canonical(draft(0)), canonicalPayload: '[1]' }]),
+      ).toThrow('drafts[0].payload: must be a JSON object');
+      expect(() => chainCanonicalDrafts(ZERO_HASH, 0, [{ ...canonical(draft(0)), type: 'A"B' }])).toThrow(
+        'drafts[0].type',
+      );
+      expect(() =>
+        chainCanonicalDrafts(ZERO_HASH, 0, [{ ...canonical(draft(0)), time: '2026-11-23T08:00:00Z' }]),
+      ).toThrow('drafts[0].time');
+      expect(() => chainCanonicalDrafts(ZERO_HASH, 3, [canonical(draft(0))])).toThrow(/entry 3 must follow/);
+    });
   });
 });

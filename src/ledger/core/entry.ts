@@ -92,43 +92,40 @@ export function isEntryTime(value: unknown): value is string {
   );
 }
 
-/**
- * Validates the hashed fields; returns whether the payload keys are already in canonical order.
- * `fromJsonParse`: the entry was just parsed from JSON (see checkJsonValue).
- */
-function checkUnhashedEntry(entry: UnhashedEntry, fromJsonParse = false): boolean {
-  if (!isSafeCount(entry.seq)) throw new EntryFormatError('seq', 'must be an integer between 0 and 2^53-1');
-  if (typeof entry.type !== 'string' || !TYPE_PATTERN.test(entry.type)) {
+/** Checks an entry's type; throws EntryFormatError. */
+function checkType(type: unknown): void {
+  if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {
     throw new EntryFormatError('type', 'must be 1-64 characters of A-Z, 0-9 and _, starting with a letter');
   }
-  if (entry.subject !== null) {
-    if (
-      typeof entry.subject !== 'string' ||
-      entry.subject.length === 0 ||
-      entry.subject.length > MAX_SUBJECT_LENGTH
-    ) {
-      throw new EntryFormatError('subject', `must be null or a string of 1-${MAX_SUBJECT_LENGTH} characters`);
-    }
-    try {
-      checkJsonValue(entry.subject, true); // A string: nothing to gain from the full walk.
-    } catch (error) {
-      if (error instanceof JsonValueError) throw new EntryFormatError('subject', error.problem);
-      throw error;
-    }
+}
+
+/** Checks an entry's subject; throws EntryFormatError. */
+function checkSubject(subject: unknown): void {
+  if (subject === null) return;
+  if (typeof subject !== 'string' || subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) {
+    throw new EntryFormatError('subject', `must be null or a string of 1-${MAX_SUBJECT_LENGTH} characters`);
   }
-  const payload: unknown = entry.payload;
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new EntryFormatError('payload', 'must be a JSON object');
+  try {
+    checkJsonValue(subject, true); // A string: nothing to gain from the full walk.
+  } catch (error) {
+    if (error instanceof JsonValueError) throw new EntryFormatError('subject', error.problem);
+    throw error;
   }
-  if (!isEntryTime(entry.time)) {
+}
+
+function checkTime(time: unknown): void {
+  if (!isEntryTime(time)) {
     throw new EntryFormatError(
       'time',
       "must be a UTC ISO-8601 time with milliseconds, e.g. '2026-11-23T08:00:00.000Z'",
     );
   }
-  if (!isHashHex(entry.prevHash)) throw new EntryFormatError('prevHash', 'must be 64 lowercase hex digits');
-  if (entry.seq === 0 && entry.prevHash !== ZERO_HASH) {
-    throw new EntryFormatError('prevHash', 'entry 0 has no predecessor: its prevHash must be 64 zeros');
+}
+
+/** Checks a payload; returns whether its keys are already in canonical order. Throws EntryFormatError. */
+function checkPayload(payload: unknown, fromJsonParse: boolean): boolean {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new EntryFormatError('payload', 'must be a JSON object');
   }
   try {
     return checkJsonValue(payload, fromJsonParse);
@@ -136,6 +133,25 @@ function checkUnhashedEntry(entry: UnhashedEntry, fromJsonParse = false): boolea
     if (error instanceof JsonValueError) throw new EntryFormatError(error.pathText('payload'), error.problem);
     throw error;
   }
+}
+
+/**
+ * Validates the hashed fields; returns whether the payload keys are already in canonical order.
+ * `fromJsonParse`: the entry was just parsed from JSON (see checkJsonValue).
+ */
+function checkUnhashedEntry(entry: UnhashedEntry, fromJsonParse = false): boolean {
+  if (!isSafeCount(entry.seq)) throw new EntryFormatError('seq', 'must be an integer between 0 and 2^53-1');
+  checkType(entry.type);
+  checkSubject(entry.subject);
+  if (typeof entry.payload !== 'object' || entry.payload === null || Array.isArray(entry.payload)) {
+    throw new EntryFormatError('payload', 'must be a JSON object');
+  }
+  checkTime(entry.time);
+  if (!isHashHex(entry.prevHash)) throw new EntryFormatError('prevHash', 'must be 64 lowercase hex digits');
+  if (entry.seq === 0 && entry.prevHash !== ZERO_HASH) {
+    throw new EntryFormatError('prevHash', 'entry 0 has no predecessor: its prevHash must be 64 zeros');
+  }
+  return checkPayload(entry.payload, fromJsonParse);
 }
 
 function canonicalText(entry: UnhashedEntry, payloadSorted: boolean): string {
@@ -178,18 +194,7 @@ export function chainEntries(
   startSeq: number,
   drafts: readonly EntryDraft[],
 ): JournalEntry[] {
-  if (!isSafeCount(startSeq))
-    throw new EntryFormatError('startSeq', 'must be an integer between 0 and 2^53-1');
-  if (!isHashHex(prevHash)) throw new EntryFormatError('prevHash', 'must be 64 lowercase hex digits');
-  if (startSeq === 0 && prevHash !== ZERO_HASH) {
-    throw new EntryFormatError('prevHash', 'the first entry of a journal follows ZERO_HASH');
-  }
-  if (startSeq > 0 && prevHash === ZERO_HASH) {
-    throw new EntryFormatError(
-      'prevHash',
-      `entry ${startSeq} must follow the hash of entry ${startSeq - 1}, not ZERO_HASH`,
-    );
-  }
+  checkChainStart(prevHash, startSeq);
   const entries: JournalEntry[] = [];
   let link = prevHash;
   drafts.forEach((draft, i) => {
@@ -215,6 +220,116 @@ export function chainEntries(
     link = hash;
   });
   return entries;
+}
+
+/**
+ * Validates what an application hands the journal (type, subject, payload) exactly as an entry's
+ * fields are validated, and returns the payload's RFC 8785 canonical JSON text: the form in which
+ * it is queued, stored and hashed, computed once per append. Throws EntryFormatError.
+ */
+export function canonicalDraftPayload(draft: Pick<EntryDraft, 'type' | 'subject' | 'payload'>): string {
+  checkType(draft.type);
+  checkSubject(draft.subject);
+  const sorted = checkPayload(draft.payload, false);
+  return sorted ? JSON.stringify(draft.payload) : canonicalizeChecked(draft.payload);
+}
+
+/** A draft whose payload is already canonical JSON text (see canonicalDraftPayload). */
+export interface CanonicalDraft {
+  type: string;
+  subject: string | null;
+  /** RFC 8785 canonical JSON of a JSON object. */
+  canonicalPayload: string;
+  time: string;
+}
+
+/**
+ * The canonical text of an entry whose payload is already canonical JSON text. The fields are
+ * written in RFC 8785 key order around the payload text, so the payload is neither parsed into
+ * objects nor serialised again: this is entryCanonicalText for the sequencer's hot path.
+ */
+function canonicalTextAround(canonicalPayload: string, entry: Omit<UnhashedEntry, 'payload'>): string {
+  return (
+    `{"payload":${canonicalPayload},"prevHash":"${entry.prevHash}","seq":${entry.seq},` +
+    `"subject":${JSON.stringify(entry.subject)},"time":"${entry.time}","type":"${entry.type}"}`
+  );
+}
+
+/** What chainCanonicalDrafts gives each draft: its place in the chain. */
+export interface ChainLink {
+  seq: number;
+  /** Lowercase hex. */
+  prevHash: string;
+  /** Lowercase hex. */
+  hash: string;
+}
+
+/**
+ * chainEntries for drafts whose payloads are canonical text (as the journal queue holds them).
+ * Type, subject and time are checked as for any entry; a payload must be the text of one JSON
+ * object, so that it cannot add members to the entry around it. Its canonical form is the queue's
+ * promise (canonicalDraftPayload made it), and the verifier rejects an entry that breaks it.
+ * Throws EntryFormatError naming the draft and field of the first invalid draft.
+ */
+export function chainCanonicalDrafts(
+  prevHash: string,
+  startSeq: number,
+  drafts: readonly CanonicalDraft[],
+): ChainLink[] {
+  checkChainStart(prevHash, startSeq);
+  const links: ChainLink[] = [];
+  let link = prevHash;
+  drafts.forEach((draft, i) => {
+    try {
+      checkType(draft.type);
+      checkSubject(draft.subject);
+      checkTime(draft.time);
+      checkPayloadText(draft.canonicalPayload);
+    } catch (error) {
+      if (error instanceof EntryFormatError)
+        throw new EntryFormatError(`drafts[${i}].${error.field}`, error.problem);
+      throw error;
+    }
+    const seq = startSeq + i;
+    const text = canonicalTextAround(draft.canonicalPayload, {
+      seq,
+      type: draft.type,
+      subject: draft.subject,
+      time: draft.time,
+      prevHash: link,
+    });
+    const hash = leafHashOfUtf8(text).toString('hex');
+    links.push({ seq, prevHash: link, hash });
+    link = hash;
+  });
+  return links;
+}
+
+function checkPayloadText(text: string): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new EntryFormatError('payload', 'is not JSON text');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new EntryFormatError('payload', 'must be a JSON object');
+  }
+}
+
+function checkChainStart(prevHash: string, startSeq: number): void {
+  if (!isSafeCount(startSeq))
+    throw new EntryFormatError('startSeq', 'must be an integer between 0 and 2^53-1');
+  if (!isHashHex(prevHash)) throw new EntryFormatError('prevHash', 'must be 64 lowercase hex digits');
+  if (startSeq === 0 && prevHash !== ZERO_HASH) {
+    throw new EntryFormatError('prevHash', 'the first entry of a journal follows ZERO_HASH');
+  }
+  if (startSeq > 0 && prevHash === ZERO_HASH) {
+    throw new EntryFormatError(
+      'prevHash',
+      `entry ${startSeq} must follow the hash of entry ${startSeq - 1}, not ZERO_HASH`,
+    );
+  }
 }
 
 const ENTRY_FIELD_SET: ReadonlySet<string> = new Set(ENTRY_FIELDS);
