@@ -1,0 +1,124 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
+import { createApp } from '../src/app.factory.js';
+import { loadEnvironment } from '../src/config/environment.js';
+import { DatabaseService } from '../src/database/database.service.js';
+import type { JournalEntry } from '../src/ledger/core/entry.js';
+import { parseVerifierKey } from '../src/ledger/core/note-keys.js';
+import { verifyJournal } from '../src/ledger/core/verify-journal.js';
+import { LedgerAnchoring } from '../src/ledger/ledger-anchoring.js';
+import { LedgerService } from '../src/ledger/ledger.service.js';
+import { startTestApp, type TestApp } from './support/app.js';
+
+/** The advisory lock keys of src/ledger/ledger.repository.ts: "FDLG" (sequencer) and "FDAN" (anchoring). */
+const SEQUENCER_LOCK = 0x46444c47;
+const ANCHOR_LOCK = 0x4644414e;
+const ENV = { ANCHOR_INTERVAL_SECONDS: '0', LEDGER_POLL_MS: '20' };
+
+/**
+ * Several tasks share one database in production. Each runs a sequencer; PostgreSQL decides which
+ * one integrates, and a caller waiting on one replica learns its sequence number whichever did.
+ */
+describe('the ledger with two replicas on one PostgreSQL database', () => {
+  let a: TestApp;
+  let b: NestFastifyApplication;
+
+  beforeAll(async () => {
+    a = await startTestApp({ engine: 'postgres', env: ENV });
+    b = await createApp(
+      loadEnvironment({
+        LOG_LEVEL: 'silent',
+        NODE_ENV: 'test',
+        DATA_DIR: a.dataDir,
+        DATABASE_URL: a.database!.url,
+        ...ENV,
+      }),
+    );
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  async function appendThrough(app: NestFastifyApplication, i: number): Promise<number> {
+    const ledger = app.get(LedgerService);
+    const queued = await app
+      .get(DatabaseService)
+      .transaction((trx) =>
+        ledger.append(trx, { type: 'TEST_EVENT', subject: `raffle-${i % 7}`, payload: { i } }),
+      );
+    const [entry] = await ledger.integrated(queued, 30_000);
+    return entry.seq;
+  }
+
+  async function journal(): Promise<string[]> {
+    const lines: string[] = [];
+    for await (const line of a.app.get(LedgerService).exportLines(0)) lines.push(line.trimEnd());
+    return lines;
+  }
+
+  it('gives 1,000 concurrent appends through both a gapless chain that verifies, and each caller its own entry', async () => {
+    const seqs = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => appendThrough(i % 2 ? b : a.app, i)),
+    );
+    expect(new Set(seqs).size).toBe(1000);
+
+    const lines = await journal();
+    const ledger = a.app.get(LedgerService);
+    const digest = await ledger.digest();
+    const result = await verifyJournal(lines, {
+      checkpoints: [{ source: 'digest', note: digest.checkpoint }],
+      verifiers: [parseVerifierKey(ledger.publicKey().verifierKey)],
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.treeSize).toBe(lines.length);
+    expect(result.checkpoints[0].status).toBe('matched');
+    // The sequence number each caller was given is that of the entry it appended.
+    const bySeq = new Map(lines.map((line) => JSON.parse(line) as JournalEntry).map((e) => [e.seq, e]));
+    seqs.forEach((seq, i) => expect([i, bySeq.get(seq)?.payload]).toEqual([i, { i }]));
+  });
+
+  it('integrates only under the sequencer lock: while it is held elsewhere, committed entries wait', async () => {
+    const holder = new pg.Client({ connectionString: a.database!.url });
+    await holder.connect();
+    try {
+      await holder.query('select pg_advisory_lock($1)', [SEQUENCER_LOCK]);
+      const ledger = b.get(LedgerService);
+      const before = await ledger.treeSize();
+      const queued = await b
+        .get(DatabaseService)
+        .transaction((trx) =>
+          ledger.append(trx, { type: 'TEST_EVENT', subject: null, payload: { held: true } }),
+        );
+      await expect(ledger.integrated(queued, 300)).rejects.toThrow(/not integrated within 300 ms/);
+      expect(await ledger.treeSize()).toBe(before);
+
+      await holder.query('select pg_advisory_unlock($1)', [SEQUENCER_LOCK]);
+      const [entry] = await ledger.integrated(queued, 10_000);
+      expect(entry.seq).toBeGreaterThanOrEqual(before);
+      expect((await ledger.entry(entry.seq)).payload).toEqual({ held: true });
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('anchors from one replica at a time, once per tree size', async () => {
+    const anchorings = [a.app.get(LedgerAnchoring), b.get(LedgerAnchoring)];
+    const holder = new pg.Client({ connectionString: a.database!.url });
+    await holder.connect();
+    try {
+      await holder.query('select pg_advisory_lock($1)', [ANCHOR_LOCK]);
+      for (const anchoring of anchorings) expect(await anchoring.anchorNow()).toBeUndefined();
+      await holder.query('select pg_advisory_unlock($1)', [ANCHOR_LOCK]);
+    } finally {
+      await holder.end();
+    }
+    const treeSize = await a.app.get(LedgerService).treeSize();
+    const results = await Promise.all(anchorings.map((anchoring) => anchoring.anchorNow()));
+    expect(results.filter((result) => result !== undefined).map((result) => result!.treeSize)).toEqual([
+      treeSize,
+    ]);
+    expect(await anchorings[1].anchor.list()).toEqual([{ treeSize, location: expect.any(String) }]);
+  });
+});
