@@ -5,8 +5,11 @@ import { signedCheckpoint } from './testing/signed-checkpoint-note.js';
 const ROOT_B64 = Buffer.alloc(32, 0xab).toString('base64');
 
 describe('checkpointFromNote', () => {
+  // A well-formed signature line by a key the anchor does not know: anchors keep notes, verifiers judge them.
+  const SIGNATURE = `\u2014 example.com/log ${Buffer.alloc(68, 7).toString('base64')}\n`;
+
   it('reads the tree size and the root hash (base64 to lowercase hex) of a signed note', () => {
-    const note = `example.com/log\n42\n${ROOT_B64}\n\n\u2014 example.com/log AAAA\n`;
+    const note = `example.com/log\n42\n${ROOT_B64}\n\n${SIGNATURE}`;
     expect(checkpointFromNote(note)).toEqual({ treeSize: 42, rootHash: 'ab'.repeat(32), note });
   });
 
@@ -24,8 +27,16 @@ describe('checkpointFromNote', () => {
     ['root not base64', 'origin\n1\nnot base64!\n'],
     ['root of 31 bytes', `origin\n1\n${Buffer.alloc(31).toString('base64')}\n`],
     ['unpadded root', `origin\n1\n${ROOT_B64.replace(/=+$/, '')}\n`],
-  ])('refuses a note with %s', (_case, note) => {
-    expect(() => checkpointFromNote(note)).toThrow(InvalidCheckpointError);
+    ['an extension line that is empty', `origin\n1\n${ROOT_B64}\n\nmore\n`],
+  ])('refuses a note with %s', (_case, text) => {
+    expect(() => checkpointFromNote(`${text}\n${SIGNATURE}`)).toThrow(InvalidCheckpointError);
+  });
+
+  it('refuses a checkpoint that is not in a signed note', () => {
+    const text = `origin\n1\n${ROOT_B64}\n`;
+    expect(() => checkpointFromNote(text)).toThrow(/no blank line before the signatures/);
+    expect(() => checkpointFromNote(`${text}\n\u2014 origin AAAA\n`)).toThrow(/bad signature line/);
+    expect(() => checkpointFromNote(`${text}\n${SIGNATURE}`)).not.toThrow();
   });
 });
 

@@ -1,32 +1,27 @@
 import { createHash } from 'node:crypto';
 
+import { CheckpointError, readCheckpoint } from '../core/checkpoint.js';
+import { NoteError } from '../core/signed-note.js';
 import type { AnchoredCheckpoint } from './checkpoint-anchor.js';
 import { InvalidCheckpointError } from './anchor-errors.js';
 
-const DECIMAL = /^(0|[1-9][0-9]*)$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const SHA256_BYTES = 32;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Reads only what the anchor needs from a C2SP tlog-checkpoint note (line 2: decimal tree size,
- * line 3: base64 root hash). Signatures are the verifier's business, not the anchor's.
+ * Reads what the anchor needs (tree size and root hash) from a C2SP tlog-checkpoint in a signed
+ * note, parsed by the ledger core exactly as verifiers parse it. Signatures are the verifier's
+ * business, not the anchor's: they are not checked here.
  */
 export function checkpointFromNote(note: string): AnchoredCheckpoint {
-  const [origin, sizeLine, rootLine] = note.split('\n');
-  if (!origin || sizeLine === undefined || rootLine === undefined) {
-    throw new InvalidCheckpointError('checkpoint note must have an origin, a tree size and a root hash line');
+  try {
+    const { checkpoint } = readCheckpoint(note);
+    return { treeSize: checkpoint.size, rootHash: checkpoint.rootHash.toString('hex'), note };
+  } catch (error) {
+    if (error instanceof NoteError || error instanceof CheckpointError) {
+      throw new InvalidCheckpointError(`not a signed checkpoint note: ${error.message}`);
+    }
+    throw error;
   }
-  if (!DECIMAL.test(sizeLine) || !Number.isSafeInteger(Number(sizeLine))) {
-    throw new InvalidCheckpointError(`checkpoint note tree size line is not a decimal size: ${sizeLine}`);
-  }
-  const root = BASE64.test(rootLine) ? Buffer.from(rootLine, 'base64') : Buffer.alloc(0);
-  if (root.length !== SHA256_BYTES || root.toString('base64') !== rootLine) {
-    throw new InvalidCheckpointError(
-      `checkpoint note root hash line is not a base64 SHA-256 hash: ${rootLine}`,
-    );
-  }
-  return { treeSize: Number(sizeLine), rootHash: root.toString('hex'), note };
 }
 
 /** Refuses a checkpoint whose declared size or root is not the one its note signs. */

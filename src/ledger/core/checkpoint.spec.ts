@@ -4,6 +4,7 @@ import {
   formatCheckpoint,
   openCheckpoint,
   parseCheckpoint,
+  readCheckpoint,
   signCheckpoint,
   timeExtension,
 } from './checkpoint.js';
@@ -28,6 +29,15 @@ describe('checkpoints', () => {
       rootHash,
       extensions: [],
     });
+  });
+
+  it('reads a signed checkpoint without its key, as the anchors keep them', () => {
+    const signed = `${GO_SUMDB.body}\n${GO_SUMDB.signatureLine}`;
+    const { checkpoint, note } = readCheckpoint(signed);
+    expect(checkpoint).toEqual(openCheckpoint(signed, [parseVerifierKey(GO_SUMDB.verifierKey)]).checkpoint);
+    expect(note.unverified.map((s) => s.name)).toEqual(['sum.golang.org']);
+    expect(() => readCheckpoint(GO_SUMDB.body)).toThrow(NoteError);
+    expect(() => readCheckpoint(`not\na checkpoint\n\n${GO_SUMDB.signatureLine}`)).toThrow(CheckpointError);
   });
 
   it('verifies a real sum.golang.org checkpoint with its published key', () => {

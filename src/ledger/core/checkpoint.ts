@@ -15,7 +15,7 @@ import { EncodingError, fromBase64Strict, toBase64 } from './encoding.js';
 import { isEntryTime } from './entry.js';
 import type { NoteSigner, NoteVerifier } from './note-keys.js';
 import { HASH_SIZE } from './rfc9162.js';
-import { type OpenedNote, openNote, signNote } from './signed-note.js';
+import { type OpenedNote, openNote, readNote, signNote } from './signed-note.js';
 import { hasControlCharacter } from './text.js';
 
 export interface Checkpoint {
@@ -111,5 +111,18 @@ export function openCheckpoint(
   verifiers: readonly NoteVerifier[],
 ): { checkpoint: Checkpoint; note: OpenedNote } {
   const note = openNote(signedNote, verifiers);
+  return { checkpoint: parseCheckpoint(note.text), note };
+}
+
+/**
+ * Reads a signed checkpoint without checking its signatures (NoteError MALFORMED if it is not a
+ * signed note, CheckpointError if its text is not a checkpoint): for stores that keep checkpoints,
+ * such as the anchors, and leave judging them to verifiers.
+ */
+export function readCheckpoint(signedNote: string | Uint8Array): {
+  checkpoint: Checkpoint;
+  note: OpenedNote;
+} {
+  const note = readNote(signedNote);
   return { checkpoint: parseCheckpoint(note.text), note };
 }

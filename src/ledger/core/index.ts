@@ -90,6 +90,7 @@ export {
   type NoteSignature,
   type OpenedNote,
   openNote,
+  readNote,
   signNote,
 } from './signed-note.js';
 export {
@@ -99,6 +100,7 @@ export {
   formatCheckpoint,
   openCheckpoint,
   parseCheckpoint,
+  readCheckpoint,
   signCheckpoint,
   timeExtension,
 } from './checkpoint.js';

@@ -1,5 +1,5 @@
 import { generateNoteKeys, parseSignerKey, parseVerifierKey } from './note-keys.js';
-import { MAX_NOTE_SIGNATURES, NoteError, openNote, signNote } from './signed-note.js';
+import { MAX_NOTE_SIGNATURES, NoteError, openNote, readNote, signNote } from './signed-note.js';
 import { ENOCH, PETER } from './testing/note-vectors.js';
 
 const peterVerifier = parseVerifierKey(PETER.verifierKey);
@@ -57,6 +57,17 @@ describe('signed notes', () => {
     expect(reasonOf(() => openNote(`${PETER.text}\n${otherId}`, [peterVerifier]))).toBe('UNVERIFIED');
     const misnamed = PETER.signatureLine.replace('PeterNeumann', 'CarmenSandiego');
     expect(reasonOf(() => openNote(`${PETER.text}\n${misnamed}`, [peterVerifier]))).toBe('UNVERIFIED');
+  });
+
+  it('reads a note without checking signatures, by the same rules', () => {
+    const msg = `${PETER.text}\n${PETER.signatureLine}${ENOCH.signatureLine}`;
+    expect(readNote(msg)).toEqual({ text: PETER.text, verified: [], unverified: [peter, enoch] });
+    // A signature that would not verify is still only listed: judging it is a verifier's job.
+    const forged = PETER.signatureLine.replace(/[A-Za-z0-9+/]{4}(=*)\n$/, 'AAAA$1\n');
+    expect(readNote(`${PETER.text}\n${forged}`).text).toBe(PETER.text);
+    expect(reasonOf(() => openNote(`${PETER.text}\n${forged}`, [peterVerifier]))).toBe('INVALID_SIGNATURE');
+    expect(reasonOf(() => readNote(PETER.text))).toBe('MALFORMED');
+    expect(reasonOf(() => readNote(`${PETER.text}\n\u2014 PeterNeumann AAAA\n`))).toBe('MALFORMED');
   });
 
   it('rejects the whole note when a known key signature is invalid', () => {
