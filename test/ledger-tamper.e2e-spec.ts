@@ -1,4 +1,8 @@
 import { DatabaseService } from '../src/database/database.service.js';
+import { CompactRange } from '../src/ledger/core/compact-range.js';
+import type { JournalEntry } from '../src/ledger/core/entry.js';
+import { ProofError } from '../src/ledger/core/proof-error.js';
+import { verifyConsistency } from '../src/ledger/core/proof-verify.js';
 import { verifyJournal } from '../src/ledger/core/verify-journal.js';
 import { LedgerAnchoring } from '../src/ledger/ledger-anchoring.js';
 import { LedgerIntegrity } from '../src/ledger/ledger-integrity.js';
@@ -147,6 +151,55 @@ describe('tampering with the journal as a PostgreSQL superuser', () => {
     expect(report.ok).toBe(false);
     expect(report.checkpoints[0]).toMatchObject({ status: 'beyond-export', treeSize: journalSize });
     expect(report.problems.map((p) => p.kind)).toContain('truncated');
+  });
+
+  it('catches a tail truncated and written anew with the anchored checkpoint: its consistency proof fails', async () => {
+    t = await journalWith40AnchoredEntries();
+    const ledger = t.app.get(LedgerService);
+    const anchored = (await t.app.get(LedgerAnchoring).anchor.read(journalSize))!;
+    const cut = journalSize - 5;
+    // The attacker drops the last five entries and the tree nodes over them, restores the tree state
+    // at the cut, and lets the service write a different history on top of it.
+    const kept = (await exported(t)).slice(0, cut).map((line) => JSON.parse(line) as JournalEntry);
+    const frontier = CompactRange.fromLeafHashes(kept.map((entry) => Buffer.from(entry.hash, 'hex')));
+    await asAttacker(
+      t,
+      `delete from ledger_entry where seq >= ${cut}`,
+      `delete from ledger_node where (index + 1) * (2 ^ level)::bigint > ${cut}`,
+      `update ledger_state set tree_size = ${cut}, root_hash = '\\x${frontier.root().toString('hex')}',
+         last_hash = '\\x${kept[cut - 1].hash}', frontier = '${JSON.stringify(frontier.toJSON())}'`,
+    );
+    const rewritten = await t.app.get(DatabaseService).transaction((trx) =>
+      ledger.append(
+        trx,
+        ...Array.from({ length: 10 }, (_, i) => ({
+          type: 'TICKETS_SOLD',
+          subject: 'raffle-7',
+          payload: { order: 100 + i, first: 1, last: 1, amountMinor: 1 },
+        })),
+      ),
+    );
+    await ledger.integrated(rewritten);
+    const current = await ledger.digest();
+    expect(current.treeSize).toBe(cut + 10);
+    expect(current.treeSize).toBeGreaterThan(journalSize);
+
+    // The journal is internally consistent again: only the checkpoint anchored before the attack tells.
+    const offline = await verifyJournal(await exported(t));
+    expect(offline.problems).toEqual([]);
+    const proof = await ledger.consistencyProof(journalSize, current.treeSize);
+    expect(() =>
+      verifyConsistency(
+        journalSize,
+        current.treeSize,
+        proof.path.map((h) => Buffer.from(h, 'hex')),
+        Buffer.from(anchored.rootHash, 'hex'),
+        Buffer.from(current.rootHash, 'hex'),
+      ),
+    ).toThrow(ProofError);
+    const report = await t.app.get(LedgerIntegrity).verify();
+    expect(report.ok).toBe(false);
+    expect(report.checkpoints[0]).toMatchObject({ status: 'mismatch', treeSize: journalSize });
   });
 
   it('gives the runtime role no privilege to rewrite the journal, even were the triggers gone', async () => {
