@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import type { ModuleMetadata } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
@@ -9,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { buildOpenApiDocument, mountSwagger } from './common/openapi.js';
+import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { SERVICE_VERSION } from './common/service-version.js';
 import type { AppConfig } from './config/environment.js';
@@ -57,40 +57,34 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        // TLS ends at the load balancer; a plain-HTTP development server must still load its own assets.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
-
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
+  // Helmet's headers, computed once (see securityHeaders): every answer, errors and 404s included.
+  const headers = securityHeaders();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(headers);
+    done();
+  });
   // Graceful shutdown: requests already in flight finish, and their keep-alive connections are
   // closed after the response instead of holding the process open until the idle timeout.
   let closing = false;
   fastify.addHook('preClose', async () => {
     closing = true;
   });
-  fastify.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    if (closing) reply.header('connection', 'close');
+  // Callback-style hooks: an async hook costs a promise per request on every route.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? 'unmatched',
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   mountSwagger(app, buildOpenApiDocument(app, SERVICE_VERSION));
