@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { buildOpenApiDocument, mountSwagger } from './common/openapi.js';
+import { applyBodyHeaders } from './common/response-headers.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { SERVICE_VERSION } from './common/service-version.js';
@@ -65,6 +66,7 @@ export async function createApp(
     void reply.headers(headers);
     done();
   });
+  applyBodyHeaders(fastify);
   // Graceful shutdown: requests already in flight finish, and their keep-alive connections are
   // closed after the response instead of holding the process open until the idle timeout.
   let closing = false;

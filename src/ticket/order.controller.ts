@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -31,7 +21,6 @@ import {
   RaffleIdParamsDto,
   VoidOrderDto,
 } from './dto/order.dto.js';
-import { ReplayHeaderInterceptor } from './replay-marker.js';
 import { TicketService } from './ticket.service.js';
 import { VoidService } from './void.service.js';
 
@@ -47,7 +36,6 @@ export class OrderController {
   @Authenticated({ roles: ['seller', 'operator', 'admin'] })
   @SkipThrottle()
   @UseGuards(ClientRateGuard)
-  @UseInterceptors(ReplayHeaderInterceptor)
   @ApiOperation({
     summary:
       'Order one package. Cash and test payments issue the tickets at once; stripe returns a PaymentIntent to confirm',

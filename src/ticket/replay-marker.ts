@@ -1,27 +1,11 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { map, type Observable } from 'rxjs';
+import { withResponseHeaders } from '../common/response-headers.js';
 
-const replayed = new WeakSet<object>();
+const REPLAYED = Object.freeze({ 'idempotent-replayed': 'true' });
 
-/** Marks a response body as the stored result of an earlier request with the same Idempotency-Key. */
+/**
+ * Marks a response body as the stored result of an earlier request with the same Idempotency-Key:
+ * it is answered with `Idempotent-Replayed: true` (see withResponseHeaders).
+ */
 export function markReplayed<T extends object>(body: T): T {
-  const copy = { ...body };
-  replayed.add(copy);
-  return copy;
-}
-
-/** Sets `Idempotent-Replayed: true` on responses that repeat an earlier result. */
-@Injectable()
-export class ReplayHeaderInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(
-      map((body: unknown) => {
-        if (typeof body === 'object' && body !== null && replayed.has(body)) {
-          context.switchToHttp().getResponse<FastifyReply>().header('idempotent-replayed', 'true');
-        }
-        return body;
-      }),
-    );
-  }
+  return withResponseHeaders(body, REPLAYED);
 }
