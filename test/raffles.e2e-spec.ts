@@ -221,6 +221,42 @@ describe.each(['pglite', 'postgres'] as const)('raffles on %s', (engine) => {
     expect(entries[2].payload).toMatchObject({ reason: 'SALES_WINDOW_ENDED', by: 'system:scheduler' });
   });
 
+  it('closes every other due raffle when closing one of them fails, and that one once it can', async () => {
+    const closeAt = Date.now() + 1_500;
+    const due = raffleDraft({
+      salesCloseAt: new Date(closeAt).toISOString(),
+      prizes: [{ id: 'main', name: 'Main', kind: 'MAIN', drawAt: new Date(closeAt + 60_000).toISOString() }],
+    });
+    const [stuck, other] = [(await create(due)).json(), (await create(due)).json()];
+    const db = t.app.get(DatabaseService).db;
+    await sql`
+      create function refuse_closing() returns trigger language plpgsql as $$
+      begin
+        if not new.sales_open and new.raffle_id = ${sql.lit(stuck.id)}::uuid then
+          raise exception 'closing refused for the test';
+        end if;
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger refuse_closing before update on ticket_counter for each row execute function refuse_closing()`.execute(
+      db,
+    );
+    try {
+      for (const raffle of [stuck, other]) expect((await post(raffle.id, 'open')).statusCode).toBe(200);
+      for (let i = 0; i < 50 && (await get(other.id)).status === 'OPEN'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect((await get(other.id)).status).toBe('CLOSED');
+      expect((await get(stuck.id)).status).toBe('OPEN');
+    } finally {
+      await sql`drop trigger refuse_closing on ticket_counter`.execute(db);
+      await sql`drop function refuse_closing()`.execute(db);
+    }
+    for (let i = 0; i < 50 && (await get(stuck.id)).status === 'OPEN'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await get(stuck.id)).status).toBe('CLOSED');
+  });
+
   it('lists the jurisdiction profiles publicly', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/v1/jurisdictions' });
     expect(response.statusCode).toBe(200);

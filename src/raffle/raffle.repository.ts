@@ -88,17 +88,14 @@ export class RaffleRepository {
     return result.numUpdatedRows === 1n;
   }
 
-  /** Open raffles whose sales window has ended, locked; rows another replica holds are skipped. */
-  async dueToClose(trx: Tx, now: Date, limit: number): Promise<RaffleRow[]> {
-    return trx
+  /** Open raffles whose sales window has ended, locked; rows another replica holds, and `except`, are skipped. */
+  async dueToClose(trx: Tx, now: Date, limit: number, except: readonly string[] = []): Promise<RaffleRow[]> {
+    let query = trx
       .selectFrom('raffle')
       .selectAll()
       .where('status', '=', 'OPEN')
-      .where('sales_close_at', '<=', now)
-      .orderBy('sales_close_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+      .where('sales_close_at', '<=', now);
+    if (except.length > 0) query = query.where('id', 'not in', except);
+    return query.orderBy('sales_close_at').limit(limit).forUpdate().skipLocked().execute();
   }
 }

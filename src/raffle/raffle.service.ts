@@ -215,26 +215,47 @@ export class RaffleService {
 
   /**
    * Closes every open raffle whose window has ended. Runs on every replica; FOR UPDATE SKIP LOCKED
-   * and the conditional status change make each close happen exactly once.
+   * and the conditional status change make each close happen exactly once. Each raffle closes in
+   * its own transaction, so one that cannot close now (it is retried next time) holds up no other.
    */
   async closeDue(now = new Date()): Promise<string[]> {
-    const closed: RaffleTransition[] = [];
-    await this.database.transaction(async (trx) => {
-      for (const row of await this.repository.dueToClose(trx, now, CLOSE_BATCH)) {
-        await this.transitionInTx(
-          trx,
-          row,
-          'CLOSED',
-          SYSTEM_SCHEDULER,
-          'SALES_WINDOW_ENDED',
-          {},
-          now,
-          closed,
+    const closed: string[] = [];
+    const failed: string[] = [];
+    for (let i = 0; i < CLOSE_BATCH; i++) {
+      let attempted: string | undefined;
+      try {
+        const done: RaffleTransition[] = [];
+        const found = await this.database.transaction(async (trx) => {
+          const [row] = await this.repository.dueToClose(trx, now, 1, failed);
+          if (!row) return false;
+          attempted = row.id;
+          await this.transitionInTx(
+            trx,
+            row,
+            'CLOSED',
+            SYSTEM_SCHEDULER,
+            'SALES_WINDOW_ENDED',
+            {},
+            now,
+            done,
+          );
+          return true;
+        });
+        if (!found) break;
+        for (const transition of done) {
+          this.afterCommit(transition);
+          closed.push(transition.raffleId);
+        }
+      } catch (error) {
+        if (attempted === undefined) throw error;
+        failed.push(attempted);
+        this.logger.error(
+          { err: error, raffleId: attempted },
+          'closing sales failed; retried on the next run',
         );
       }
-    });
-    for (const transition of closed) this.afterCommit(transition);
-    return closed.map((transition) => transition.raffleId);
+    }
+    return closed;
   }
 
   /**
