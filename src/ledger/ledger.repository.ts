@@ -47,7 +47,7 @@ export interface EntryFilter {
   to?: Date;
 }
 
-/** Every SQL statement of the ledger module (see src/queries/ledger.repository.sql). */
+/** Every SQL statement of the ledger module. */
 @Injectable()
 export class LedgerRepository {
   constructor(private readonly database: DatabaseService) {}
