@@ -99,7 +99,8 @@ describe('qldb-import CLI', () => {
     const again = await run(exp.exportDir, '--json');
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: 'ALREADY_IMPORTED', report: { ok: true } });
-  });
+    // Two runs of the CLI, each opening the ledger on PGlite: about 50 s on a loaded machine, near the default 60 s.
+  }, 180_000);
 
   it('refuses to import a tampered export and exits 1', async () => {
     const exp = newExport('refused');
