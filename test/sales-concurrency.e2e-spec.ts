@@ -80,7 +80,21 @@ describe.each(['pglite', 'postgres'] as const)('concurrent sales over HTTP on %s
       if (i % 20 === 0) send('one', retriedKey);
     }
     send('five', retriedKey);
+    // An auditor reconciling while the sales commit never sees a break that is not there.
+    const reconciliations: boolean[] = [];
+    let selling = true;
+    const auditing = (async () => {
+      while (selling) {
+        reconciliations.push((await summary(t, raffle.id, auditor)).numbers.consistent);
+        // Under the global per-client rate limit however long the sales take.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
     const results = await Promise.all(sent.map((s) => s.result));
+    selling = false;
+    await auditing;
+    expect(reconciliations.length).toBeGreaterThan(0);
+    expect(reconciliations.filter((consistent) => !consistent)).toEqual([]);
 
     // 400 distinct keys sell once each; the key sent 21 times (20 with one body, once with another)
     // sells once: every request with the winning body gets that order, the other body gets 409.

@@ -414,7 +414,7 @@ export class SalesRepository {
    * How the issued numbers are covered by the top-level ranges (orders sold directly, and blocks):
    * they must tile 1..n exactly, with no gap and no overlap (`breaks` counts both).
    */
-  async numberCoverage(raffleId: string): Promise<NumberCoverage> {
+  async numberCoverage(raffleId: string, db: Db = this.db): Promise<NumberCoverage> {
     const { rows } = await sql<NumberCoverage>`
       with ranges as (
         select first_number as f, last_number as l from ticket_order
@@ -427,8 +427,24 @@ export class SalesRepository {
       select count(*)::int8 as ranges, min(f) as lowest, max(l) as highest,
              coalesce(sum(l - f + 1), 0)::int8 as numbers,
              count(*) filter (where previous is not null and f <> previous + 1)::int8 as breaks
-      from ordered`.execute(this.db);
+      from ordered`.execute(db);
     return rows[0];
+  }
+
+  /**
+   * The counter and the coverage of the numbers read in one snapshot: read apart while sales
+   * commit, they disagree for a moment and a reconciliation would report a break that is not there.
+   */
+  numbersSnapshot(
+    raffleId: string,
+  ): Promise<{ counter: CounterState | undefined; coverage: NumberCoverage }> {
+    return this.database.transaction(
+      async (trx) => ({
+        counter: await this.counter(raffleId, trx),
+        coverage: await this.numberCoverage(raffleId, trx),
+      }),
+      { isolation: 'repeatable read' },
+    );
   }
 }
 

@@ -330,9 +330,8 @@ export class TicketService {
   /** Every number accounted for (TKT-1, RPT-3), the money, and the refunds. */
   async salesSummary(raffleId: string) {
     const raffle = await this.requireRaffle(raffleId);
-    const [counter, coverage, refunds] = await Promise.all([
-      this.repository.counter(raffleId),
-      this.repository.numberCoverage(raffleId),
+    const [{ counter, coverage }, refunds] = await Promise.all([
+      this.repository.numbersSnapshot(raffleId),
       this.payments.refundTotals(raffleId),
     ]);
     const issued = counter ? counter.nextNumber - 1 : 0;
