@@ -270,7 +270,9 @@ async function main() {
       accepted += s['2xx'] + sf['2xx'];
     }
 
-    // Every acknowledged sale is in the database and in the journal.
+    // Every acknowledged sale is in the database and in the journal (read once the requests still
+    // in flight when autocannon stopped have been answered and journaled).
+    await settle();
     const summary = await json(
       await fetch(`${service.base}/v1/raffles/${raffle.id}/sales`, { headers: admin }),
     );
