@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { createFileOnce } from '../common/create-once.js';
 import type { Role } from './roles.js';
 
 /** Issuer and audience of development tokens signed with the local key. */
@@ -24,16 +25,10 @@ export class LocalSigningKey {
     const dir = join(dataDir, 'auth');
     const file = join(dir, 'local-signing-key.json');
     if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true });
       const { privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
       const jwk = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: ALGORITHM };
-      try {
-        writeFileSync(file, JSON.stringify(jwk, null, 2), { mode: 0o600, flag: 'wx' });
-      } catch (error) {
-        // Another process created it first: use theirs.
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      chmodSync(file, 0o600);
+      // Another process may create it first: then theirs is used.
+      createFileOnce(file, JSON.stringify(jwk, null, 2));
     }
     const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
     const { d: _private, ...publicJwk } = jwk;

@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createFileOnce } from '../common/create-once.js';
 import { signCheckpoint, timeExtension } from './core/checkpoint.js';
 import { generateNoteKeys, parseSignerKey, verifierKeyOf, type NoteSigner } from './core/note-keys.js';
 
@@ -52,16 +53,8 @@ export class CheckpointSigner {
 }
 
 function developmentKey(dataDir: string, origin: string): string {
-  const dir = join(dataDir, 'ledger');
-  const file = join(dir, 'signing-key.txt');
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    try {
-      writeFileSync(file, generateNoteKeys(origin).signerKey + '\n', { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    chmodSync(file, 0o600);
-  }
+  const file = join(dataDir, 'ledger', 'signing-key.txt');
+  // Replicas starting together on one DATA_DIR agree on one key: the first to link its file wins.
+  if (!existsSync(file)) createFileOnce(file, generateNoteKeys(origin).signerKey + '\n');
   return readFileSync(file, 'utf8').trim();
 }
