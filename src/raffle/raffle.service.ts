@@ -196,7 +196,8 @@ export class RaffleService {
 
   /**
    * For the draw module, inside its own transaction (with its draw entries): CLOSED → DRAWN.
-   * Refused while any reserved block of numbers is not reconciled (SALE-4).
+   * Reconciliation of offline blocks (SALE-4) is the draw module's check before it seals: the
+   * raffle module cannot see ticket blocks (the ticket module depends on it, not the reverse).
    */
   async markDrawn(trx: Tx, id: string, by: string, details: JsonObject = {}): Promise<RaffleView> {
     const row = await this.requireForUpdate(trx, id);

@@ -253,9 +253,9 @@ describe('the browser verifier', () => {
     const report = await browser.verifyDrawProof(proof);
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(report.tickets?.sort((x, y) => x - y)).toEqual([1, 3, Number.MAX_SAFE_INTEGER]);
-    // The reference rounds offset + last before subtracting first here, and refuses this genuine proof
-    // (docs/draws.md section 12); the agreement specs above stay clear of numbers this large. When the
-    // reference is fixed, this line fails: remove it and the note in the documentation.
-    expect(coreVerdict(proof).stage).toBe('last-range');
+    // The reference agrees (it once rounded offset + last before subtracting first, and refused it).
+    const core = coreVerdict(proof);
+    expect(core.stage).toBe('ok');
+    expect(core.tickets?.sort((x, y) => x - y)).toEqual([1, 3, Number.MAX_SAFE_INTEGER]);
   });
 });

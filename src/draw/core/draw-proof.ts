@@ -117,7 +117,7 @@ export function verifyDrawProof(json: unknown): {
       verifyRangeLeafProof(last, commitment, 'proof.lastRange');
       if (last.leafIndex !== commitment.rangeCount - 1)
         fail(`lastRange is leaf ${last.leafIndex}, not the last leaf ${commitment.rangeCount - 1}`);
-      if (last.range.offset + last.range.last - last.range.first + 1 !== commitment.count)
+      if (last.range.offset + (last.range.last - last.range.first + 1) !== commitment.count)
         fail(`the last range does not end at count ${commitment.count}`);
     }
     if (proof.excluded.length !== draw.excluded.length)
