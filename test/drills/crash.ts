@@ -16,9 +16,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { freePort } from '../support/moto.js';
 import { adminQuery, createTestDatabase } from '../support/postgres.js';
-import { auditSales, type AcknowledgedSale } from './sales-audit.js';
-import { readSales } from './support/database.js';
-import { exportAndVerify, openRaffle, settledTreeSize, tokens } from './support/fairdraw.js';
+import type { AcknowledgedSale } from './sales-audit.js';
+import { auditDrillSales } from './support/sales-drill-audit.js';
+import { openRaffle, tokens } from './support/fairdraw.js';
 import { call, type Exchange } from './support/http.js';
 import { atExit, DrillReport, runDrill, loadAverage, log, seededRandom, sleep } from './support/report.js';
 import { startService, type ServiceProcess } from './support/service.js';
@@ -342,46 +342,28 @@ async function main(): Promise<number> {
     await Promise.all(all.slice(i, i + 32).map((ack) => replay(ack, 'AtEnd')));
 
   log('auditing: the rows, the counter, the sales summary and the journal');
-  await settledTreeSize(base, who.auditor);
-  const summary = (await call(base, 'GET', `/v1/raffles/${raffleId}/sales`, {
-    headers: who.auditor,
-  })) as Extract<Exchange, { ok: true }>;
-  const reported = summary.body as {
-    paidTotalMinor: number;
-    numbers: { consistent: boolean };
-    prizeEstimate: { amountMinor: number } | null;
-  };
-  const { orders, counter } = await readSales(database.url, raffleId);
-  const verified = await exportAndVerify({ base, auditor: who.auditor, dist, workDir: dataDir, dataDir });
-  const audit = auditSales({
+  const { verified, counts } = await auditDrillSales({
+    report,
+    base,
+    auditor: who.auditor,
+    dist,
+    dataDir,
+    databaseUrl: database.url,
+    raffleId,
     acknowledged: all,
     voided,
-    orders,
-    counter,
-    journal: verified.entries.filter((entry) => entry.subject === `raffle/${raffleId}`),
-    reported: {
-      paidTotalMinor: reported.paidTotalMinor,
-      prizeMinor: reported.prizeEstimate?.amountMinor ?? null,
-      consistent: reported.numbers.consistent,
-    },
-    prize: { shareBps: 5_000, seedMinor: 0 },
     everySaleAcknowledged: true,
   });
-  audit.violations.forEach((v) => report.violation(v));
-  report.check(
-    verified.exitCode === 0 && verified.result.ok,
-    `the offline verifier rejected the journal: first bad entry ${verified.result.firstBadSeq}, ${JSON.stringify(verified.result.problems.slice(0, 3))}`,
-  );
   const matched = verified.result.checkpoints.filter((c) => c.status === 'matched').length;
   report.check(
     matched === verified.checkpoints,
     `${verified.checkpoints - matched} signed checkpoints did not match the journal`,
   );
 
-  report.set('orders', audit.counts.orders);
-  report.set('paidOrders', audit.counts.paidOrders);
-  report.set('numbersIssued', audit.counts.issuedNumbers);
-  report.set('paidTotalMinor', audit.counts.paidTotalMinor);
+  report.set('orders', counts.orders);
+  report.set('paidOrders', counts.paidOrders);
+  report.set('numbersIssued', counts.issuedNumbers);
+  report.set('paidTotalMinor', counts.paidTotalMinor);
   report.set('journalEntries', verified.result.entries);
   report.set('checkpointsMatched', matched);
   report.set('maxRestartMs', Math.max(0, ...downtimes));

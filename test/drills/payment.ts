@@ -16,9 +16,10 @@ import { parseArgs } from 'node:util';
 import { startFakeStripe, type PaymentIntentJson } from '../support/fake-stripe.js';
 import { freePort } from '../support/moto.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { auditSales, type AcknowledgedSale } from './sales-audit.js';
+import type { AcknowledgedSale } from './sales-audit.js';
+import { auditDrillSales } from './support/sales-drill-audit.js';
 import { readSales, superuser } from './support/database.js';
-import { exportAndVerify, openRaffle, settledTreeSize, tokens } from './support/fairdraw.js';
+import { openRaffle, tokens } from './support/fairdraw.js';
 import { call, type Exchange } from './support/http.js';
 import { atExit, DrillReport, runDrill, loadAverage, log, seededRandom, sleep } from './support/report.js';
 import { startService } from './support/service.js';
@@ -340,7 +341,7 @@ async function main(): Promise<number> {
 
   // --- the audit, against Stripe's own records -------------------------------------------
   log('auditing against the provider: charges, refunds, orders, holds, numbers and the journal');
-  const { orders: rows, counter } = await readSales(database.url, raffleId);
+  const { orders: rows } = await readSales(database.url, raffleId);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const intentsOf = new Map<string, PaymentIntentJson[]>();
   for (const intent of stripe.intents.values()) {
@@ -403,33 +404,21 @@ async function main(): Promise<number> {
     if (row.status === 'CANCELLED' && intents.some((intent) => intent.status === 'requires_payment_method'))
       report.count('intentsLeftOpenAtStripe');
   }
-  const summary = await call(base, 'GET', `/v1/raffles/${raffleId}/sales`, { headers: who.auditor });
-  const reported = (summary as Extract<Exchange, { ok: true }>).body as {
-    paidTotalMinor: number;
-    numbers: { consistent: boolean };
-    prizeEstimate: { amountMinor: number } | null;
-  };
-  await settledTreeSize(base, who.auditor);
-  const verified = await exportAndVerify({ base, auditor: who.auditor, dist, workDir: dataDir, dataDir });
-  const audit = auditSales({
+  const {
+    verified,
+    counts,
+    counter: final,
+  } = await auditDrillSales({
+    report,
+    base,
+    auditor: who.auditor,
+    dist,
+    dataDir,
+    databaseUrl: database.url,
+    raffleId,
     acknowledged: cashAcks,
-    voided: new Set(),
-    orders: rows,
-    counter,
-    journal: verified.entries.filter((entry) => entry.subject === `raffle/${raffleId}`),
-    reported: {
-      paidTotalMinor: reported.paidTotalMinor,
-      prizeMinor: reported.prizeEstimate?.amountMinor ?? null,
-      consistent: reported.numbers.consistent,
-    },
-    prize: { shareBps: 5_000, seedMinor: 0 },
     everySaleAcknowledged: false,
   });
-  audit.violations.forEach((violation) => report.violation(violation));
-  report.check(
-    verified.exitCode === 0 && verified.result.ok,
-    `the offline verifier rejected the journal at ${verified.result.firstBadSeq}`,
-  );
   const paidOnline = rows.filter((row) => row.payment_provider === 'stripe' && row.status === 'PAID');
   for (const row of paidOnline) {
     const intent = stripe.intents.get(row.payment_ref ?? '');
@@ -438,19 +427,14 @@ async function main(): Promise<number> {
       `order ${row.id} has tickets without a succeeded payment at Stripe`,
     );
   }
-  const [held] = await superuser<{ held: number }>(
-    database.url,
-    'select held_tickets::int as held from ticket_counter where raffle_id = $1',
-    [raffleId],
-  );
-  report.check(held.held === 0, `${held.held} tickets are still held at the end`);
+  report.check(final.held_tickets === 0, `${final.held_tickets} tickets are still held at the end`);
 
   report.set('onlineOrders', placed.length);
   report.set('onlinePaid', paidOnline.length);
   report.set('cashSales', cashAcks.length);
   report.set('stripeCalls', stripe.calls.length);
   report.set('refundsAtStripe', stripe.refunds.size);
-  report.set('paidTotalMinor', audit.counts.paidTotalMinor);
+  report.set('paidTotalMinor', counts.paidTotalMinor);
   report.set('journalEntries', verified.result.entries);
   log(`load average: ${await loadAverage()}`);
   if (report.violations.length > 0) log(`service output (last lines):\n${service.output().slice(-4000)}`);
