@@ -63,6 +63,15 @@ export interface TicketIdempotencyTable {
   created_at: Date;
 }
 
+/** An accepted block reservation: the same key again returns that block. */
+export interface TicketBlockIdempotencyTable {
+  raffle_id: string;
+  key: string;
+  request_hash: string;
+  block_id: string;
+  created_at: Date;
+}
+
 /** Tickets each identified buyer holds in a raffle (sold or awaiting payment). */
 export interface TicketBuyerTallyTable {
   raffle_id: string;
@@ -96,5 +105,6 @@ declare module '../database/schema.js' {
     ticket_idempotency: TicketIdempotencyTable;
     ticket_buyer_tally: TicketBuyerTallyTable;
     ticket_block: TicketBlockTable;
+    ticket_block_idempotency: TicketBlockIdempotencyTable;
   }
 }

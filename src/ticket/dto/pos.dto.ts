@@ -118,7 +118,8 @@ export class BlockDto {
 
 export class ReservedBlockDto extends BlockDto {
   @ApiProperty({
-    description: 'Hex key for the device to derive offline validation numbers; shown only here, once',
+    description:
+      'Hex key for the device to derive offline validation numbers; shown only in this answer (and its idempotent replay to the same caller)',
   })
   blockKey!: string;
 }
