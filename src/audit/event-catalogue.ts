@@ -51,6 +51,7 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   PAYMENT_FAILED: 'sales',
   NUMBERS_RESERVED: 'sales',
   NUMBERS_RETURNED: 'sales',
+  RECEIPT_REPRINTED: 'sales',
   TICKETS_VOIDED: 'voids',
   REFUND_REQUESTED: 'voids',
   REFUND_COMPLETED: 'voids',

@@ -72,6 +72,19 @@ export interface TicketBlockIdempotencyTable {
   created_at: Date;
 }
 
+/** A receipt printed again (TKT-6), numbered per order. */
+export interface TicketReceiptReprintTable {
+  order_id: string;
+  reprint_number: number;
+  raffle_id: string;
+  reprinted_at: Date;
+  reprinted_by: string;
+  device_id: string | null;
+  reason: string | null;
+  /** The ledger queue id of its RECEIPT_REPRINTED entry. */
+  journal_queue_id: number;
+}
+
 /** Tickets each identified buyer holds in a raffle (sold or awaiting payment). */
 export interface TicketBuyerTallyTable {
   raffle_id: string;
@@ -106,5 +119,6 @@ declare module '../database/schema.js' {
     ticket_buyer_tally: TicketBuyerTallyTable;
     ticket_block: TicketBlockTable;
     ticket_block_idempotency: TicketBlockIdempotencyTable;
+    ticket_receipt_reprint: TicketReceiptReprintTable;
   }
 }
