@@ -95,7 +95,13 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
       deviceId: 'handheld-1',
       sales: [
         sales[0],
-        { first: 49, last: 53, packageId: 'five', soldAt },
+        {
+          first: 49,
+          last: 53,
+          packageId: 'five',
+          soldAt,
+          verificationCode: offlineVerificationCode(key, raffle.id, 49, 53),
+        },
         { ...sales[1], verificationCode: sales[0].verificationCode },
       ],
     });
@@ -103,6 +109,13 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
     expect(refused.json().fields.map((f: { field: string }) => f.field)).toEqual([
       'sales[1].first',
       'sales[2].verificationCode',
+    ]);
+    // A sale without the code the device printed cannot be checked against the buyer's ticket.
+    const { verificationCode: _, ...uncoded } = sales[0];
+    const unchecked = await upload(block.blockId, { deviceId: 'handheld-1', sales: [uncoded, sales[1]] });
+    expect(unchecked.statusCode).toBe(400);
+    expect(unchecked.json().fields.map((f: { field: string }) => f.field)).toEqual([
+      'sales[0].verificationCode',
     ]);
     expect((await summary(t, raffle.id, auditor)).soldOrders).toBe(1);
 
@@ -145,7 +158,15 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
     await t.app.inject({ method: 'POST', url: `/v1/raffles/${raffle.id}/close`, headers: admin });
     const late = await upload(block.blockId, {
       deviceId: 'handheld-1',
-      sales: [{ first: 37, last: 37, packageId: 'one', soldAt }],
+      sales: [
+        {
+          first: 37,
+          last: 37,
+          packageId: 'one',
+          soldAt,
+          verificationCode: offlineVerificationCode(key, raffle.id, 37, 37),
+        },
+      ],
     });
     expect(late.statusCode).toBe(409);
     expect(late.json().code).toBe('SALES_CLOSED');

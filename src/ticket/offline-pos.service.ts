@@ -201,7 +201,7 @@ export class OfflinePosService {
       last: number;
       packageId: string;
       soldAt: string;
-      verificationCode?: string;
+      verificationCode: string;
     }>,
     who: Principal,
   ): Promise<{ block: BlockView; recorded: Receipt[]; alreadyRecorded: number }> {

@@ -43,14 +43,15 @@ export class OfflineSaleDto {
   @IsTimestamp()
   soldAt!: string;
 
-  @ApiPropertyOptional({
+  @ApiProperty({
+    example: 'K7QM-2XPA-9RTB-44HC',
     description:
-      'The code the device printed: HMAC-SHA256(blockKey, "raffleId:first:last") as a validation number; checked when given',
+      'The code the device printed: HMAC-SHA256(blockKey, "raffleId:first:last") as a validation number; checked against the block key',
   })
-  @IsOptional()
   @IsString()
+  @MinLength(1)
   @MaxLength(40)
-  verificationCode?: string;
+  verificationCode!: string;
 }
 
 export class UploadSalesDto {
