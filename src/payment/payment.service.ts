@@ -283,13 +283,17 @@ export class PaymentService {
     record: EventRecorder,
   ): Promise<string> {
     const payment = await this.repository.paymentByIntent(meaning.intentId);
+    let mismatched = false;
     if (!payment || !this.handler) {
       await this.database.transaction(async (trx) => {
         // Only an intent claiming one of our orders is suspect; others belong to other uses of the account.
         if ((await record(trx, 'unknown-intent')) && meaning.orderId !== null) {
           await this.audit.record(unknownIntentEvent(meaning, eventId, 'payment_intent.succeeded'), trx);
+          mismatched = true;
         }
       });
+      // Money arrived that no order took: someone must look at it in Stripe (a log metric can alarm).
+      if (mismatched) this.logMismatch('UNKNOWN_PAYMENT_INTENT', meaning, eventId, meaning.orderId);
       return 'unknown-intent';
     }
     const orderId = payment.order_id;
@@ -321,12 +325,34 @@ export class PaymentService {
           ]);
           if (mismatch && first) {
             await this.audit.record(amountMismatchEvent(meaning, eventId, payment, raffleId), trx);
+            mismatched = true;
           }
         }
       },
     );
     if (result === 'REFUND') this.kickRefunds();
+    if (mismatched) this.logMismatch('AMOUNT_MISMATCH', meaning, eventId, orderId);
     return result.toLowerCase();
+  }
+
+  private logMismatch(
+    kind: string,
+    meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' }>,
+    eventId: string,
+    orderId: string | null,
+  ): void {
+    this.logger.warn(
+      {
+        event: 'payment_mismatch',
+        kind,
+        eventId,
+        intentId: meaning.intentId,
+        orderId,
+        amountMinor: meaning.amountMinor,
+        currency: meaning.currency,
+      },
+      'a Stripe payment is not the one taken for its order: journaled PAYMENT_MISMATCH',
+    );
   }
 
   private async failed(
