@@ -1,6 +1,7 @@
 import { normaliseTickets, sealSet, verifyDrawProof } from '../src/draw/core/index.js';
 import { offlineVerificationCode } from '../src/ticket/verification-code.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { idempotencyKey } from './support/factories.js';
 import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
 import { journal, types } from './support/journal.js';
 import type { Headers } from './support/sales.js';
@@ -42,7 +43,7 @@ describe.each(['pglite', 'postgres'] as const)('draws on %s', (engine) => {
         method: 'POST',
         url: `/v1/raffles/${raffle.id}/blocks`,
         payload: { deviceId: 'handheld-1', tickets: 20 },
-        headers: seller,
+        headers: { ...seller, 'idempotency-key': idempotencyKey() },
       })
     ).json();
     const soldAt = new Date(Date.parse(block.reservedAt) + 1).toISOString();

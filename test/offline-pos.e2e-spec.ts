@@ -3,6 +3,7 @@ import { RaffleService } from '../src/raffle/raffle.service.js';
 import { TicketService } from '../src/ticket/ticket.service.js';
 import { offlineVerificationCode } from '../src/ticket/verification-code.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { idempotencyKey } from './support/factories.js';
 import { journal, types } from './support/journal.js';
 import { openRaffle, order, posCash, summary, type Headers } from './support/sales.js';
 
@@ -24,8 +25,18 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
   });
   afterAll(async () => t?.close());
 
-  const reserve = (raffleId: string, payload: object, headers = seller) =>
-    t.app.inject({ method: 'POST', url: `/v1/raffles/${raffleId}/blocks`, payload, headers });
+  const reserve = (
+    raffleId: string,
+    payload: object,
+    headers = seller,
+    key: string | null = idempotencyKey(),
+  ) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/v1/raffles/${raffleId}/blocks`,
+      payload,
+      headers: key === null ? headers : { ...headers, 'idempotency-key': key },
+    });
   const upload = (blockId: string, payload: object, headers = seller) =>
     t.app.inject({ method: 'POST', url: `/v1/blocks/${blockId}/sales`, payload, headers });
   const giveBack = (blockId: string, payload: object, headers = seller) =>
@@ -84,7 +95,13 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
       deviceId: 'handheld-1',
       sales: [
         sales[0],
-        { first: 49, last: 53, packageId: 'five', soldAt },
+        {
+          first: 49,
+          last: 53,
+          packageId: 'five',
+          soldAt,
+          verificationCode: offlineVerificationCode(key, raffle.id, 49, 53),
+        },
         { ...sales[1], verificationCode: sales[0].verificationCode },
       ],
     });
@@ -92,6 +109,13 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
     expect(refused.json().fields.map((f: { field: string }) => f.field)).toEqual([
       'sales[1].first',
       'sales[2].verificationCode',
+    ]);
+    // A sale without the code the device printed cannot be checked against the buyer's ticket.
+    const { verificationCode: _, ...uncoded } = sales[0];
+    const unchecked = await upload(block.blockId, { deviceId: 'handheld-1', sales: [uncoded, sales[1]] });
+    expect(unchecked.statusCode).toBe(400);
+    expect(unchecked.json().fields.map((f: { field: string }) => f.field)).toEqual([
+      'sales[0].verificationCode',
     ]);
     expect((await summary(t, raffle.id, auditor)).soldOrders).toBe(1);
 
@@ -134,7 +158,15 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
     await t.app.inject({ method: 'POST', url: `/v1/raffles/${raffle.id}/close`, headers: admin });
     const late = await upload(block.blockId, {
       deviceId: 'handheld-1',
-      sales: [{ first: 37, last: 37, packageId: 'one', soldAt }],
+      sales: [
+        {
+          first: 37,
+          last: 37,
+          packageId: 'one',
+          soldAt,
+          verificationCode: offlineVerificationCode(key, raffle.id, 37, 37),
+        },
+      ],
     });
     expect(late.statusCode).toBe(409);
     expect(late.json().code).toBe('SALES_CLOSED');
@@ -184,6 +216,72 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
       [6, 6],
       [7, 36],
       [51, 51],
+    ]);
+  });
+
+  it('reserves one block per Idempotency-Key: a retry gets the same block and its key, another request with the key is refused', async () => {
+    const raffle = await openRaffle(t, admin, { ...NORTH_DAKOTA, maxTickets: 100 });
+    const request = { deviceId: 'handheld-3', tickets: 40 };
+    const missing = await reserve(raffle.id, request, seller, null);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().fields).toEqual([{ field: 'Idempotency-Key', messages: [expect.any(String)] }]);
+
+    // A refused reservation binds nothing: the same key is judged afresh.
+    const key = idempotencyKey();
+    const tooMany = await reserve(raffle.id, { deviceId: 'handheld-3', tickets: 101 }, seller, key);
+    expect(tooMany.statusCode).toBe(409);
+    expect(tooMany.json().code).toBe('SOLD_OUT');
+    const first = await reserve(raffle.id, request, seller, key);
+    expect(first.statusCode).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const block = first.json();
+    expect(block).toMatchObject({ first: 1, last: 40, status: 'RESERVED' });
+
+    // The device timed out and retries: the same block, with the key it never received.
+    const retry = await reserve(raffle.id, request, seller, key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(block);
+    const concurrent = await Promise.all([1, 2, 3].map(() => reserve(raffle.id, request, seller, key)));
+    expect(concurrent.map((r) => [r.statusCode, r.json().blockId, r.json().blockKey])).toEqual(
+      [1, 2, 3].map(() => [201, block.blockId, block.blockKey]),
+    );
+
+    const otherBody = await reserve(raffle.id, { deviceId: 'handheld-3', tickets: 20 }, seller, key);
+    expect(otherBody.statusCode).toBe(409);
+    expect(otherBody.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const otherSeller = bearer(await t.token(['seller'], 'sue-seller'));
+    const otherCaller = await reserve(raffle.id, request, otherSeller, key);
+    expect(otherCaller.statusCode).toBe(409);
+    expect(otherCaller.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // Fresh keys racing each other reserve one block each, consecutive and without overlap.
+    const fresh = await Promise.all(
+      [1, 2].map((i) => reserve(raffle.id, { deviceId: `handheld-${10 + i}`, tickets: 30 })),
+    );
+    expect(fresh.map((r) => r.statusCode)).toEqual([201, 201]);
+    expect(fresh.map((r) => [r.json().first, r.json().last]).sort((a, b) => a[0] - b[0])).toEqual([
+      [41, 70],
+      [71, 100],
+    ]);
+    expect((await summary(t, raffle.id, auditor)).numbers).toMatchObject({
+      issued: 100,
+      reserved: 100,
+      consistent: true,
+    });
+
+    // After the close a retry still gets its block (never SALES_CLOSED); a new reservation does not.
+    await t.app.inject({ method: 'POST', url: `/v1/raffles/${raffle.id}/close`, headers: admin });
+    const late = await reserve(raffle.id, request, seller, key);
+    expect(late.statusCode).toBe(201);
+    expect(late.json()).toMatchObject({ blockId: block.blockId, blockKey: block.blockKey });
+    expect((await reserve(raffle.id, request)).json().code).toBe('SALES_CLOSED');
+
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    expect(entries.filter((e) => e.type === 'NUMBERS_RESERVED').map((e) => e.payload.blockId)).toEqual([
+      block.blockId,
+      expect.any(String),
+      expect.any(String),
     ]);
   });
 

@@ -296,4 +296,71 @@ describe.each(['pglite', 'postgres'] as const)('ticket sales on %s', (engine) =>
         .statusCode,
     ).toBe(404);
   });
+
+  it('reprints a paid receipt marked as a reprint, numbered and journaled; never a voided one (TKT-6)', async () => {
+    const raffle = await openRaffle(t, admin, { jurisdiction: 'ON-AGCO' });
+    const sold = (await order(t, raffle.id, seller, { ...posCash, packageId: 'five' })).json();
+    const reprint = (headers: Headers, payload: object = {}) =>
+      t.app.inject({ method: 'POST', url: `/v1/orders/${sold.orderId}/reprint`, payload, headers });
+
+    const first = await reprint(seller, { deviceId: 'pos-07', reason: 'Printer jammed' });
+    expect(first.statusCode).toBe(201);
+    const copy = first.json();
+    const { reprint: mark, ...receipt } = copy;
+    expect(receipt).toEqual(sold.receipt);
+    expect(mark).toEqual({
+      number: 1,
+      reprintedAt: expect.any(String),
+      reprintedBy: 'sam-seller',
+      deviceId: 'pos-07',
+      label: expect.stringMatching(/^REPRINT #1 - printed .+ - original issued /),
+      journal: { seq: expect.any(Number), leafHash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    expect(mark.label).toContain(mark.reprintedAt);
+    expect(mark.label).toContain(sold.receipt.issuedAt);
+
+    // Concurrent reprints each get their own number; another seller cannot reprint this order.
+    const more = await Promise.all([reprint(admin), reprint(admin), reprint(seller)]);
+    expect(more.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    expect(more.map((r) => r.json().reprint.number).sort()).toEqual([2, 3, 4]);
+    expect((await reprint(otherSeller)).statusCode).toBe(404);
+    const bad = await reprint(seller, { deviceId: 'no spaces allowed', reason: 'x' });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad
+        .json()
+        .fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['deviceId', 'reason']);
+
+    // The original record is unchanged: GET still shows the receipt as first issued.
+    const fetched = await t.app.inject({ method: 'GET', url: `/v1/orders/${sold.orderId}`, headers: seller });
+    expect(fetched.json().receipt).toEqual(sold.receipt);
+
+    const voided = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${sold.orderId}/void`,
+      payload: { reason: 'Buyer changed their mind' },
+      headers: admin,
+    });
+    expect(voided.statusCode).toBe(200);
+    const refused = await reprint(seller);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('RECEIPT_VOIDED');
+
+    const entries = (await journal(t, `raffle/${raffle.id}`)).filter((e) => e.type === 'RECEIPT_REPRINTED');
+    expect(entries.map((e) => e.payload.reprint).sort()).toEqual([1, 2, 3, 4]);
+    expect(entries.find((e) => e.seq === mark.journal.seq)!.payload).toEqual({
+      orderId: sold.orderId,
+      raffleId: raffle.id,
+      reprint: 1,
+      first: 1,
+      last: 5,
+      codeHash: createHash('sha256').update(sold.receipt.verificationCode).digest('hex'),
+      deviceId: 'pos-07',
+      reason: 'Printer jammed',
+      by: 'sam-seller',
+      reprintedAt: mark.reprintedAt,
+    });
+  });
 });

@@ -310,16 +310,139 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
     expect((await summary(t, raffle.id, auditor)).heldTickets).toBe(5);
   });
 
-  it('refunds a payment whose amount does not match its order', async () => {
+  it('refunds a payment whose amount or currency does not match its order, as a significant event', async () => {
     const raffle = await openRaffle(t, admin);
     const pending = (await order(t, raffle.id, storefront, online)).json();
     const paid = { ...stripe.succeed(pending.payment.intentId), amount: 1_000, amount_received: 1_000 };
-    expect((await deliver(stripe.webhook('payment_intent.succeeded', paid))).json().outcome).toBe('refund');
-    expect(await getOrder(pending.orderId)).toMatchObject({
+    const event = stripe.webhook('payment_intent.succeeded', paid);
+    const deliveries = await Promise.all([deliver(event), deliver(event)]);
+    expect(deliveries.map((r) => r.json().outcome).sort()).toEqual(['duplicate', 'refund']);
+    const refunded = await until(
+      () => getOrder(pending.orderId),
+      (o) => o.refund?.status === 'SUCCEEDED',
+    );
+    expect(refunded).toMatchObject({
       status: 'CANCELLED',
       closeReason: 'AMOUNT_MISMATCH',
       receipt: null,
+      refund: { status: 'SUCCEEDED', amountMinor: 1_000, reason: 'PAYMENT_AMOUNT_MISMATCH' },
     });
     expect(await summary(t, raffle.id, auditor)).toMatchObject({ heldTickets: 0, numbers: { issued: 0 } });
+
+    const euros = (await order(t, raffle.id, storefront, online)).json();
+    const inEuros = { ...stripe.succeed(euros.payment.intentId), currency: 'eur' };
+    expect((await deliver(stripe.webhook('payment_intent.succeeded', inEuros))).json().outcome).toBe(
+      'refund',
+    );
+    expect(await getOrder(euros.orderId)).toMatchObject({
+      status: 'CANCELLED',
+      closeReason: 'AMOUNT_MISMATCH',
+    });
+
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    expect(types(entries)).not.toContain('TICKETS_SOLD');
+    const mismatches = entries.filter((e) => e.type === 'PAYMENT_MISMATCH');
+    expect(mismatches.map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        actor: { type: 'system' },
+        outcome: 'failure',
+        component: 'payments',
+        details: expect.objectContaining({
+          kind: 'AMOUNT_MISMATCH',
+          eventId: event.eventId,
+          intentId: pending.payment.intentId,
+          orderId: pending.orderId,
+          expected: { amountMinor: 2_000, currency: 'CAD' },
+          received: { amountMinor: 1_000, currency: 'CAD' },
+        }),
+      }),
+      expect.objectContaining({
+        details: expect.objectContaining({
+          orderId: euros.orderId,
+          expected: { amountMinor: 2_000, currency: 'CAD' },
+          received: { amountMinor: 2_000, currency: 'EUR' },
+        }),
+      }),
+    ]);
+  });
+
+  it('matches a payment to its order by the PaymentIntent created for it, never by the intent’s metadata', async () => {
+    const raffle = await openRaffle(t, admin);
+    const a = (await order(t, raffle.id, storefront, online)).json();
+    const b = (await order(t, raffle.id, storefront, online)).json();
+    const reprint = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${a.orderId}/reprint`,
+      payload: {},
+      headers: storefront,
+    });
+    expect(reprint.statusCode).toBe(409);
+    expect(reprint.json().code).toBe('NO_RECEIPT');
+
+    // An intent Fairdraw never created (another integration, the dashboard) that names order A.
+    const foreign = {
+      ...stripe.intents.get(a.payment.intentId)!,
+      id: 'pi_notcreatedbyfairdraw',
+      client_secret: 'pi_notcreatedbyfairdraw_secret_x',
+      status: 'succeeded',
+      amount_received: 2_000,
+    };
+    const stray = stripe.webhook('payment_intent.succeeded', foreign);
+    expect((await deliver(stray)).json()).toEqual({
+      received: true,
+      duplicate: false,
+      outcome: 'unknown-intent',
+    });
+    expect(
+      (await deliver(stripe.webhook('payment_intent.canceled', { ...foreign, status: 'canceled' }))).json()
+        .outcome,
+    ).toBe('unknown-intent');
+    expect(
+      (
+        await deliver(
+          stripe.webhook('payment_intent.payment_failed', { ...foreign, status: 'requires_payment_method' }),
+        )
+      ).json().outcome,
+    ).toBe('unknown-intent');
+    expect(await getOrder(a.orderId)).toMatchObject({ status: 'PENDING_PAYMENT', receipt: null });
+    expect((await summary(t, raffle.id, auditor)).heldTickets).toBe(10);
+
+    // B's own intent, whose metadata was edited to name A: B is paid, A still waits.
+    const paidB = {
+      ...stripe.succeed(b.payment.intentId),
+      metadata: { orderId: a.orderId, raffleId: raffle.id },
+    };
+    expect((await deliver(stripe.webhook('payment_intent.succeeded', paidB))).json().outcome).toBe('issued');
+    expect((await getOrder(b.orderId)).status).toBe('PAID');
+    expect((await getOrder(a.orderId)).status).toBe('PENDING_PAYMENT');
+    expect(
+      (await deliver(stripe.webhook('payment_intent.succeeded', stripe.succeed(a.payment.intentId)))).json()
+        .outcome,
+    ).toBe('issued');
+    expect([...stripe.refunds.values()].filter((r) => r.payment_intent === foreign.id)).toEqual([]);
+
+    const raffleEntries = await journal(t, `raffle/${raffle.id}`);
+    expect(raffleEntries.filter((e) => e.type === 'TICKETS_SOLD').map((e) => e.payload.orderId)).toEqual([
+      b.orderId,
+      a.orderId,
+    ]);
+    expect(types(raffleEntries)).not.toContain('PAYMENT_FAILED');
+    const stranger = await journal(t, `payment-intent:${foreign.id}`);
+    expect(stranger.map((e) => [e.type, e.payload.details])).toEqual([
+      [
+        'PAYMENT_MISMATCH',
+        expect.objectContaining({
+          kind: 'UNKNOWN_PAYMENT_INTENT',
+          eventId: stray.eventId,
+          eventType: 'payment_intent.succeeded',
+          metadataOrderId: a.orderId,
+          received: { amountMinor: 2_000, currency: 'CAD' },
+        }),
+      ],
+      [
+        'PAYMENT_MISMATCH',
+        expect.objectContaining({ kind: 'UNKNOWN_PAYMENT_INTENT', eventType: 'payment_intent.canceled' }),
+      ],
+    ]);
   });
 });

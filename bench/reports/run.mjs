@@ -93,7 +93,12 @@ let orders = 0;
 for (let total = 0; total < tickets;) {
   const size = Math.min(5_000, tickets - total);
   const block = (
-    await call('POST', `/v1/raffles/${raffle.id}/blocks`, { deviceId: 'hh-1', tickets: size }, seller)
+    await call(
+      'POST',
+      `/v1/raffles/${raffle.id}/blocks`,
+      { deviceId: 'hh-1', tickets: size },
+      { ...seller, 'idempotency-key': `bench-block-${total}` },
+    )
   ).json();
   const blockKey = Buffer.from(block.blockKey, 'hex');
   const soldAt = new Date(Date.parse(block.reservedAt) + 1).toISOString();

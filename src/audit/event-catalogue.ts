@@ -51,6 +51,9 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   PAYMENT_FAILED: 'sales',
   NUMBERS_RESERVED: 'sales',
   NUMBERS_RETURNED: 'sales',
+  RECEIPT_REPRINTED: 'sales',
+  // A payment that is not the one taken for its order (unknown intent, wrong amount): possible fraud.
+  PAYMENT_MISMATCH: 'security',
   TICKETS_VOIDED: 'voids',
   REFUND_REQUESTED: 'voids',
   REFUND_COMPLETED: 'voids',

@@ -17,11 +17,15 @@ export interface PaymentSettlement {
  */
 export type SettlementResult = 'ISSUED' | 'ALREADY_PAID' | 'REFUND' | 'UNKNOWN_ORDER';
 
-/** Writes the payment module makes inside the transaction that settles the order. */
+/**
+ * Writes the payment module makes inside the transaction that settles the order; `reason` says
+ * why a REFUND (e.g. AMOUNT_MISMATCH, ORDER_CLOSED_BEFORE_PAYMENT), else null.
+ */
 export type SettlementRecorder = (
   trx: Tx,
   result: SettlementResult,
   raffleId: string | null,
+  reason: string | null,
 ) => Promise<void>;
 
 /**

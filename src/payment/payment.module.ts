@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { ClientRateGuard } from '../common/client-rate.guard.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { PaymentProviders } from './payment-providers.js';
@@ -9,7 +10,7 @@ import { StripeWebhookController } from './stripe-webhook.controller.js';
 
 /** Payments behind a provider port (Stripe, cash, test), refunds and webhooks. Others use PaymentService only. */
 @Module({
-  imports: [LedgerModule],
+  imports: [LedgerModule, AuditModule],
   controllers: [StripeWebhookController],
   providers: [PaymentRepository, PaymentProviders, RefundWorker, PaymentService, ClientRateGuard],
   exports: [PaymentService],

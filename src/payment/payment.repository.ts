@@ -46,6 +46,15 @@ export class PaymentRepository {
     return this.db.selectFrom('payment').selectAll().where('intent_id', '=', intentId).executeTakeFirst();
   }
 
+  paymentForUpdateByIntent(trx: Tx, intentId: string): Promise<PaymentRow | undefined> {
+    return trx
+      .selectFrom('payment')
+      .selectAll()
+      .where('intent_id', '=', intentId)
+      .forUpdate()
+      .executeTakeFirst();
+  }
+
   paymentForUpdate(trx: Tx, orderId: string): Promise<PaymentRow | undefined> {
     return trx
       .selectFrom('payment')

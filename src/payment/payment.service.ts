@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { SYSTEM, subjectFor, type SignificantEvent } from '../audit/significant-event.js';
 import { DomainException } from '../common/domain.exception.js';
 import { DatabaseService, type Tx } from '../database/database.service.js';
 import { LedgerService, type LedgerDraft } from '../ledger/ledger.service.js';
@@ -47,6 +49,7 @@ export class PaymentService {
     private readonly ledger: LedgerService,
     private readonly providers: PaymentProviders,
     private readonly refunds: RefundWorker,
+    private readonly audit: AuditService,
   ) {}
 
   registerSettlementHandler(handler: PaymentSettlementHandler): void {
@@ -222,7 +225,7 @@ export class PaymentService {
     // The event is recorded in the transaction of its effects; when another delivery of it recorded
     // first (Stripe may deliver twice at once), the effects roll back with the refused record.
     let delivered = true;
-    const record = async (trx: Tx, outcome: string): Promise<void> => {
+    const record = async (trx: Tx, outcome: string): Promise<boolean> => {
       const first = await this.repository.recordEvent(trx, {
         event_id: event.id,
         provider: 'stripe',
@@ -238,6 +241,7 @@ export class PaymentService {
         // and must not fail the batch's other orders; every other event undoes its effects.
         if (meaning.kind !== 'payment-succeeded') throw new DuplicateDelivery();
       }
+      return first;
     };
     try {
       const outcome = await this.apply(meaning, event.id, record);
@@ -251,18 +255,14 @@ export class PaymentService {
     }
   }
 
-  private async apply(
-    meaning: ProviderEvent,
-    eventId: string,
-    record: (trx: Tx, outcome: string) => Promise<void>,
-  ): Promise<string> {
+  private async apply(meaning: ProviderEvent, eventId: string, record: EventRecorder): Promise<string> {
     switch (meaning.kind) {
       case 'payment-succeeded':
         return this.succeeded(meaning, eventId, record);
       case 'payment-failed':
         return this.failed(meaning, eventId, record);
       case 'payment-canceled':
-        return this.canceled(meaning, record);
+        return this.canceled(meaning, eventId, record);
       case 'refund-updated':
         return this.refundUpdated(meaning, record);
       case 'ignored':
@@ -271,17 +271,32 @@ export class PaymentService {
     }
   }
 
+  /**
+   * A payment succeeded: matched to its order by the PaymentIntent this service created for it (its
+   * id stored then), never by the intent's metadata, which anyone with access to the Stripe account
+   * can set on any intent. An intent that is not one of ours issues nothing and is a significant
+   * event; one whose amount or currency is not the order's cancels the order and is refunded.
+   */
   private async succeeded(
     meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' }>,
     eventId: string,
-    record: (trx: Tx, outcome: string) => Promise<void>,
+    record: EventRecorder,
   ): Promise<string> {
-    const payment = meaning.orderId ? undefined : await this.repository.paymentByIntent(meaning.intentId);
-    const orderId = meaning.orderId ?? payment?.order_id;
-    if (!orderId || !this.handler) {
-      await this.database.transaction((trx) => record(trx, 'unknown-order'));
-      return 'unknown-order';
+    const payment = await this.repository.paymentByIntent(meaning.intentId);
+    let mismatched = false;
+    if (!payment || !this.handler) {
+      await this.database.transaction(async (trx) => {
+        // Only an intent claiming one of our orders is suspect; others belong to other uses of the account.
+        if ((await record(trx, 'unknown-intent')) && meaning.orderId !== null) {
+          await this.audit.record(unknownIntentEvent(meaning, eventId, 'payment_intent.succeeded'), trx);
+          mismatched = true;
+        }
+      });
+      // Money arrived that no order took: someone must look at it in Stripe (a log metric can alarm).
+      if (mismatched) this.logMismatch('UNKNOWN_PAYMENT_INTENT', meaning, eventId, meaning.orderId);
+      return 'unknown-intent';
     }
+    const orderId = payment.order_id;
     const result = await this.handler.paymentSucceeded(
       {
         orderId,
@@ -291,11 +306,12 @@ export class PaymentService {
         currency: meaning.currency,
         eventId,
       },
-      async (trx, settled: SettlementResult, raffleId) => {
-        await record(trx, settled.toLowerCase());
+      async (trx, settled: SettlementResult, raffleId, reason) => {
+        const first = await record(trx, settled.toLowerCase());
         if (settled === 'UNKNOWN_ORDER') return;
         await this.repository.setPaymentStatus(trx, orderId, 'SUCCEEDED', new Date());
         if (settled === 'REFUND' && raffleId) {
+          const mismatch = reason === 'AMOUNT_MISMATCH';
           await this.requestRefunds(trx, [
             {
               orderId,
@@ -304,29 +320,52 @@ export class PaymentService {
               paymentRef: meaning.intentId,
               amountMinor: meaning.amountMinor,
               currency: meaning.currency,
-              reason: 'PAID_AFTER_ORDER_CLOSED',
+              reason: mismatch ? 'PAYMENT_AMOUNT_MISMATCH' : 'PAID_AFTER_ORDER_CLOSED',
             },
           ]);
+          if (mismatch && first) {
+            await this.audit.record(amountMismatchEvent(meaning, eventId, payment, raffleId), trx);
+            mismatched = true;
+          }
         }
       },
     );
     if (result === 'REFUND') this.kickRefunds();
+    if (mismatched) this.logMismatch('AMOUNT_MISMATCH', meaning, eventId, orderId);
     return result.toLowerCase();
+  }
+
+  private logMismatch(
+    kind: string,
+    meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' }>,
+    eventId: string,
+    orderId: string | null,
+  ): void {
+    this.logger.warn(
+      {
+        event: 'payment_mismatch',
+        kind,
+        eventId,
+        intentId: meaning.intentId,
+        orderId,
+        amountMinor: meaning.amountMinor,
+        currency: meaning.currency,
+      },
+      'a Stripe payment is not the one taken for its order: journaled PAYMENT_MISMATCH',
+    );
   }
 
   private async failed(
     meaning: Extract<ProviderEvent, { kind: 'payment-failed' }>,
     eventId: string,
-    record: (trx: Tx, outcome: string) => Promise<void>,
+    record: EventRecorder,
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
-      const payment = meaning.orderId
-        ? await this.repository.paymentForUpdate(trx, meaning.orderId)
-        : undefined;
+      const payment = await this.repository.paymentForUpdateByIntent(trx, meaning.intentId);
       // A failure reported after the payment succeeded (or was canceled) is stale: the buyer retried.
       if (!payment || payment.status !== 'REQUIRES_PAYMENT') {
-        await record(trx, payment ? 'stale' : 'unknown-order');
-        return payment ? 'stale' : 'unknown-order';
+        await record(trx, payment ? 'stale' : 'unknown-intent');
+        return payment ? 'stale' : 'unknown-intent';
       }
       await record(trx, 'payment-failed');
       await this.repository.setPaymentStatus(
@@ -347,13 +386,21 @@ export class PaymentService {
 
   private async canceled(
     meaning: Extract<ProviderEvent, { kind: 'payment-canceled' }>,
-    record: (trx: Tx, outcome: string) => Promise<void>,
+    eventId: string,
+    record: EventRecorder,
   ): Promise<string> {
-    if (!meaning.orderId || !this.handler) {
-      await this.database.transaction((trx) => record(trx, 'unknown-order'));
-      return 'unknown-order';
+    // Only the intent created for the order releases its hold: a foreign intent naming the order
+    // in its metadata must not cancel a buyer's pending purchase.
+    const payment = await this.repository.paymentByIntent(meaning.intentId);
+    if (!payment || !this.handler) {
+      await this.database.transaction(async (trx) => {
+        if ((await record(trx, 'unknown-intent')) && meaning.orderId !== null) {
+          await this.audit.record(unknownIntentEvent(meaning, eventId, 'payment_intent.canceled'), trx);
+        }
+      });
+      return 'unknown-intent';
     }
-    const orderId = meaning.orderId;
+    const orderId = payment.order_id;
     await this.handler.paymentCanceled(orderId, 'PAYMENT_CANCELED', async (trx) => {
       await record(trx, 'payment-canceled');
       const payment = await this.repository.paymentForUpdate(trx, orderId);
@@ -366,7 +413,7 @@ export class PaymentService {
 
   private async refundUpdated(
     meaning: Extract<ProviderEvent, { kind: 'refund-updated' }>,
-    record: (trx: Tx, outcome: string) => Promise<void>,
+    record: EventRecorder,
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
       const refund =
@@ -397,6 +444,75 @@ export class PaymentService {
 
 /** Another delivery of the same event was recorded first. */
 class DuplicateDelivery extends Error {}
+
+/**
+ * Records a handled webhook event in the transaction of its effects; false when another delivery of
+ * it was recorded first (only a payment success, which settles through the sales batch, gets false:
+ * every other kind is rolled back as a duplicate).
+ */
+type EventRecorder = (trx: Tx, outcome: string) => Promise<boolean>;
+
+export const PAYMENT_MISMATCH = 'PAYMENT_MISMATCH';
+
+/** A Stripe PaymentIntent this service did not create for any order: nothing is issued or refunded. */
+function unknownIntentEvent(
+  meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' | 'payment-canceled' }>,
+  eventId: string,
+  eventType: string,
+): SignificantEvent {
+  return {
+    type: PAYMENT_MISMATCH,
+    subject: subjectFor('payment-intent', meaning.intentId),
+    actor: SYSTEM,
+    outcome: 'failure',
+    component: 'payments',
+    details: {
+      kind: 'UNKNOWN_PAYMENT_INTENT',
+      provider: 'stripe',
+      eventId,
+      eventType,
+      intentId: meaning.intentId,
+      // What the intent claims, unverified: the intent id is not the one stored for any order.
+      metadataOrderId: meaning.orderId,
+      received:
+        meaning.kind === 'payment-succeeded'
+          ? { amountMinor: meaning.amountMinor, currency: meaning.currency }
+          : null,
+      consequence:
+        meaning.kind === 'payment-succeeded'
+          ? 'no tickets issued and no automatic refund: the payment is not one Fairdraw took for an order; the licensee reviews it in Stripe'
+          : 'no order changed',
+    },
+  };
+}
+
+/** The order's own PaymentIntent paid another amount or currency: the order is cancelled and refunded. */
+function amountMismatchEvent(
+  meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' }>,
+  eventId: string,
+  payment: PaymentRow,
+  raffleId: string,
+): SignificantEvent {
+  return {
+    type: PAYMENT_MISMATCH,
+    subject: raffleSubject(raffleId),
+    actor: SYSTEM,
+    outcome: 'failure',
+    component: 'payments',
+    details: {
+      kind: 'AMOUNT_MISMATCH',
+      provider: 'stripe',
+      eventId,
+      eventType: 'payment_intent.succeeded',
+      intentId: meaning.intentId,
+      orderId: payment.order_id,
+      raffleId,
+      expected: { amountMinor: payment.amount_minor, currency: payment.currency },
+      received: { amountMinor: meaning.amountMinor, currency: meaning.currency },
+      consequence: 'no tickets issued; order cancelled and the amount received refunded',
+    },
+  };
+}
 
 function unavailable(method: string, error: unknown): DomainException {
   const retryable = error instanceof PaymentProviderError ? error.retryable : true;

@@ -15,6 +15,39 @@ export class BlockRepository {
     return this.database.db;
   }
 
+  /**
+   * Claims a reservation's Idempotency-Key for a new block; false when the key is taken. A key
+   * another transaction holds uncommitted makes this wait for it, so a retry racing the first
+   * request (on any replica) sees its block instead of reserving a second one.
+   */
+  async claimKey(
+    trx: Tx,
+    claim: { raffleId: string; key: string; requestHash: string; blockId: string; at: Date },
+  ): Promise<boolean> {
+    const inserted = await trx
+      .insertInto('ticket_block_idempotency')
+      .values({
+        raffle_id: claim.raffleId,
+        key: claim.key,
+        request_hash: claim.requestHash,
+        block_id: claim.blockId,
+        created_at: claim.at,
+      })
+      .onConflict((oc) => oc.columns(['raffle_id', 'key']).doNothing())
+      .returning('key')
+      .execute();
+    return inserted.length === 1;
+  }
+
+  keyRecord(raffleId: string, key: string): Promise<{ request_hash: string; block_id: string } | undefined> {
+    return this.db
+      .selectFrom('ticket_block_idempotency')
+      .select(['request_hash', 'block_id'])
+      .where('raffle_id', '=', raffleId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+  }
+
   async insert(trx: Tx, row: Insertable<TicketBlockTable>): Promise<void> {
     await trx.insertInto('ticket_block').values(row).execute();
   }

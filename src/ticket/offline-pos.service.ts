@@ -13,7 +13,9 @@ import { uuidv7 } from './order-id.js';
 import { buildReceipt, type Receipt } from './receipt.js';
 import { soldEntry } from './sales-batch.js';
 import { SalesRepository, type NewOrderRow } from './sales.repository.js';
-import { journalReference, refusalError } from './ticket.service.js';
+import { markReplayed } from './replay-marker.js';
+import { requestFingerprint } from './request-fingerprint.js';
+import { journalReference, parseIdempotencyKey, refusalError } from './ticket.service.js';
 import { normalizeVerificationCode, offlineVerificationCode } from './verification-code.js';
 
 export interface BlockView {
@@ -32,6 +34,8 @@ export interface BlockView {
   closedAt: string | null;
   closeReason: string | null;
 }
+
+export type ReservedBlock = BlockView & { blockKey: string };
 
 const LEDGER_CHUNK = 1_000;
 
@@ -52,13 +56,21 @@ export class OfflinePosService {
     private readonly raffles: RaffleService,
   ) {}
 
+  /**
+   * Reserves a block of consecutive numbers to a device. Idempotent as orders are: the same
+   * Idempotency-Key with the same request (and caller) returns the same block, with its key, also
+   * after sales closed; with another request it is a 409. Only an accepted reservation binds its key.
+   */
   async reserve(
     raffleId: string,
-    deviceId: string,
-    tickets: number,
+    request: { deviceId: string; tickets: number },
+    idempotencyKey: string | undefined,
     who: Principal,
-  ): Promise<BlockView & { blockKey: string }> {
+  ): Promise<ReservedBlock> {
+    const idempotency = parseIdempotencyKey(idempotencyKey);
+    const { deviceId, tickets } = request;
     const raffle = await this.requireRaffle(raffleId);
+    const requestHash = requestFingerprint(raffleId, who.sub, { deviceId, tickets });
     const rule = raffle.profile.numberReservation;
     if (!rule.value.allowed) {
       throw new DomainException(
@@ -90,19 +102,13 @@ export class OfflinePosService {
     const now = new Date();
     const key = randomBytes(32);
     const row = await this.database.transaction(async (trx) => {
-      const counter = await this.sales.lockCounter(trx, raffleId);
-      if (!counter) throw refusalError('SALES_CLOSED', raffle.rules);
-      const refusal = windowRefusal(counter, now);
-      if (refusal) throw refusalError(refusal, raffle.rules);
-      if (committedTickets(counter) + tickets > counter.maxTickets)
-        throw refusalError('SOLD_OUT', raffle.rules);
       const block: BlockRow = {
         id: randomUUID(),
         raffle_id: raffleId,
         device_id: deviceId,
         seller_id: who.sub,
-        first_number: counter.nextNumber,
-        last_number: counter.nextNumber + tickets - 1,
+        first_number: 0,
+        last_number: 0,
         block_key: key.toString('hex'),
         status: 'RESERVED',
         sold_tickets: 0,
@@ -112,6 +118,23 @@ export class OfflinePosService {
         close_reason: null,
         closed_by: null,
       };
+      // The key first, before the counter lock: a retry waiting on the first request's key holds nothing.
+      const claimed = await this.blocks.claimKey(trx, {
+        raffleId,
+        key: idempotency,
+        requestHash,
+        blockId: block.id,
+        at: now,
+      });
+      if (!claimed) return undefined;
+      const counter = await this.sales.lockCounter(trx, raffleId);
+      if (!counter) throw refusalError('SALES_CLOSED', raffle.rules);
+      const refusal = windowRefusal(counter, now);
+      if (refusal) throw refusalError(refusal, raffle.rules);
+      if (committedTickets(counter) + tickets > counter.maxTickets)
+        throw refusalError('SOLD_OUT', raffle.rules);
+      block.first_number = counter.nextNumber;
+      block.last_number = counter.nextNumber + tickets - 1;
       counter.nextNumber += tickets;
       counter.reserved += tickets;
       await this.blocks.insert(trx, block);
@@ -131,7 +154,32 @@ export class OfflinePosService {
       });
       return block;
     });
+    if (!row) return markReplayed(await this.replayReservation(raffleId, idempotency, requestHash));
     return { ...toBlockView(row, []), blockKey: key.toString('hex') };
+  }
+
+  /**
+   * The block an earlier reservation with this key reserved, as it stands now. Its key is given
+   * again: the device whose first request timed out never received it, and only the same caller
+   * with the same key and request gets here.
+   */
+  private async replayReservation(
+    raffleId: string,
+    key: string,
+    requestHash: string,
+  ): Promise<ReservedBlock> {
+    const record = await this.blocks.keyRecord(raffleId, key);
+    if (!record) throw new Error(`block reservation key ${key} was taken, yet no record of it is visible`);
+    if (record.request_hash !== requestHash) {
+      throw new DomainException(
+        409,
+        'IDEMPOTENCY_KEY_REUSED',
+        `Idempotency-Key ${key} was used for a different request; use a new key for a new reservation`,
+      );
+    }
+    const block = (await this.blocks.find(record.block_id))!;
+    const recorded = await this.blocks.uploadedRanges(block.id);
+    return { ...toBlockView(block, recorded), blockKey: block.block_key };
   }
 
   async get(blockId: string, who: Principal): Promise<BlockView> {
@@ -153,7 +201,7 @@ export class OfflinePosService {
       last: number;
       packageId: string;
       soldAt: string;
-      verificationCode?: string;
+      verificationCode: string;
     }>,
     who: Principal,
   ): Promise<{ block: BlockView; recorded: Receipt[]; alreadyRecorded: number }> {

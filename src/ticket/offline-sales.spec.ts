@@ -30,6 +30,7 @@ const sale = (
   last,
   packageId,
   soldAt,
+  verificationCode: `code-${first}-${last}`,
 });
 
 describe('offline uploads', () => {
@@ -63,6 +64,19 @@ describe('offline uploads', () => {
       'sales[4].verificationCode',
       'sales[5].packageId',
     ]);
+  });
+
+  it('requires the code the device printed on every sale, a retried one included', () => {
+    const { verificationCode: _, ...uncoded } = sale(101, 105);
+    const result = checkUpload(
+      [uncoded as OfflineSale, { ...sale(106, 106), verificationCode: '' }, sale(107, 107)],
+      context({ recorded: [{ first: 106, last: 106, code: 'code-106-106' }] }),
+    );
+    expect(result.problems).toEqual([
+      { field: 'sales[0].verificationCode', message: expect.stringContaining('required') },
+      { field: 'sales[1].verificationCode', message: expect.stringContaining('required') },
+    ]);
+    expect(result.fresh).toEqual([2]);
   });
 
   it('refuses overlaps with recorded sales and within the upload', () => {

@@ -1,7 +1,8 @@
 /**
  * Checks of an offline upload against its reserved block, as pure functions: every sale inside the
- * block, of a whole package, sold while the block was out and before sales closed, not overlapping
- * another sale; an exact repeat of a recorded sale is recognised as a retried upload.
+ * block, of a whole package, sold while the block was out and before sales closed, carrying the
+ * validation number the device printed (HMAC under the block key), not overlapping another sale; an
+ * exact repeat of a recorded sale is recognised as a retried upload.
  */
 
 export interface Range {
@@ -12,7 +13,8 @@ export interface Range {
 export interface OfflineSale extends Range {
   packageId: string;
   soldAt: string;
-  verificationCode?: string;
+  /** Required: a sale without it could not be checked against the ticket the buyer holds. */
+  verificationCode: string;
 }
 
 export interface UploadContext {
@@ -66,8 +68,9 @@ export function checkUpload(sales: readonly OfflineSale[], context: UploadContex
     if (soldAt < context.block.reservedAt.getTime())
       problem('soldAt', 'soldAt is before the block was reserved');
     if (soldAt >= context.salesCloseAt.getTime()) problem('soldAt', 'soldAt is after sales closed');
-    const expected = context.expectedCode(sale);
-    if (sale.verificationCode !== undefined && context.normalizeCode(sale.verificationCode) !== expected) {
+    if (typeof sale.verificationCode !== 'string' || sale.verificationCode.length === 0) {
+      problem('verificationCode', 'verificationCode is required: the validation number the device printed');
+    } else if (context.normalizeCode(sale.verificationCode) !== context.expectedCode(sale)) {
       problem('verificationCode', 'verificationCode is not the code of this range under the block key');
     }
     if (problems.length > before) return;

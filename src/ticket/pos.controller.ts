@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -33,17 +34,27 @@ export class PosController {
     summary:
       'Reserve a block of consecutive numbers to a device for offline sales (where the jurisdiction allows it)',
   })
-  @ApiCreatedResponse({ type: ReservedBlockDto })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description:
+      'A fresh UUID per reservation; a retry with the same key and body returns the same block (and its key), never a second one',
+  })
+  @ApiCreatedResponse({
+    type: ReservedBlockDto,
+    description: 'The block and its key; Idempotent-Replayed: true when it repeats an earlier result',
+  })
   @ApiConflictResponse({
     type: ErrorResponseDto,
-    description: 'RESERVATION_NOT_ALLOWED, SALES_CLOSED, SOLD_OUT',
+    description: 'RESERVATION_NOT_ALLOWED, SALES_CLOSED, SOLD_OUT, IDEMPOTENCY_KEY_REUSED',
   })
   reserve(
     @Param() params: RaffleIdParamsDto,
     @Body() dto: ReserveBlockDto,
+    @Headers('idempotency-key') key: string | undefined,
     @CurrentPrincipal() who: Principal,
   ): Promise<ReservedBlockDto> {
-    return this.pos.reserve(params.raffleId, dto.deviceId, dto.tickets, who);
+    return this.pos.reserve(params.raffleId, dto, key, who);
   }
 
   @Get('blocks/:blockId')

@@ -2,7 +2,13 @@ import { raffleDraft } from '../../test/support/factories.js';
 import { jurisdictionProfile } from '../jurisdiction/jurisdiction-profiles.js';
 import { DrawCalendar } from '../raffle/draw-schedule.js';
 import { normalizeRules, type RaffleRulesInput } from '../raffle/raffle-rules.js';
-import { buildReceipt, missingReceiptFields, NEED_NOT_BE_PRESENT, type ReceiptOrder } from './receipt.js';
+import {
+  buildReceipt,
+  markReprint,
+  missingReceiptFields,
+  NEED_NOT_BE_PRESENT,
+  type ReceiptOrder,
+} from './receipt.js';
 
 function raffleOf(input: RaffleRulesInput) {
   const rules = normalizeRules(input);
@@ -73,5 +79,36 @@ describe('receipts', () => {
     expect(receipt.statements.needNotBePresent).toBe(NEED_NOT_BE_PRESENT);
     const mainDraw = Date.parse(complete.rules.prizes[0].drawAt!);
     expect(Date.parse(receipt.statements.claimDeadline!)).toBe(mainDraw + 90 * 86_400_000);
+  });
+
+  it('mark a reprint as such, which copy and when, and keep every field of the original (TKT-6)', () => {
+    const raffle = raffleOf(raffleDraft({ jurisdiction: 'ON-AGCO' }));
+    const original = buildReceipt(order, raffle, { seq: 42, leafHash: 'ab'.repeat(32) });
+    const at = new Date('2026-12-06T19:40:00.000Z');
+    const copy = markReprint(
+      original,
+      { number: 2, at, by: 'seller-7', deviceId: 'pos-3' },
+      { seq: 99, leafHash: 'cd'.repeat(32) },
+    );
+    const { reprint, ...rest } = copy;
+    expect(rest).toEqual(original);
+    expect(reprint).toEqual({
+      number: 2,
+      reprintedAt: '2026-12-06T19:40:00.000Z',
+      reprintedBy: 'seller-7',
+      deviceId: 'pos-3',
+      label: `REPRINT #2 - printed 2026-12-06T19:40:00.000Z - original issued ${original.issuedAt}`,
+      journal: { seq: 99, leafHash: 'cd'.repeat(32) },
+    });
+    expect(missingReceiptFields(copy, raffle.profile)).toEqual([]);
+  });
+
+  it('refuse to reprint a voided receipt or an unnumbered copy', () => {
+    const raffle = raffleOf(raffleDraft());
+    const voided = buildReceipt({ ...order, status: 'VOIDED' }, raffle, null);
+    const reprint = { number: 1, at: new Date(), by: 'op', deviceId: null };
+    expect(() => markReprint(voided, reprint, null)).toThrow('VOIDED');
+    const paid = buildReceipt(order, raffle, null);
+    expect(() => markReprint(paid, { ...reprint, number: 0 }, null)).toThrow('positive integer');
   });
 });

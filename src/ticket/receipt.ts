@@ -98,6 +98,49 @@ export function buildReceipt(
   };
 }
 
+/** What sets a reprinted receipt apart from the original (TKT-6: a reprint is clearly marked). */
+export interface ReprintMark {
+  /** 1 for the first copy printed again, 2 for the next, ... (per order). */
+  number: number;
+  reprintedAt: string;
+  reprintedBy: string;
+  /** The device that printed the copy, when the request named one. */
+  deviceId: string | null;
+  /** The words printed on the copy, e.g. "REPRINT #2 - printed 2026-12-06T19:40:00.000Z - ...". */
+  label: string;
+  /** Its RECEIPT_REPRINTED entry; null only while it awaits integration. */
+  journal: JournalReference | null;
+}
+
+export type ReprintedReceipt = Receipt & { reprint: ReprintMark };
+
+/**
+ * The receipt as printed again: every field of the original (numbers, validation number, the
+ * TICKETS_SOLD reference) and the mark that says it is a copy, which copy, and when it was made.
+ * Only a paid receipt is reprinted: a voided ticket is not valid, and a copy would pass it off as one.
+ */
+export function markReprint(
+  receipt: Receipt,
+  reprint: { number: number; at: Date; by: string; deviceId: string | null },
+  journal: JournalReference | null,
+): ReprintedReceipt {
+  if (receipt.status !== 'PAID') throw new Error(`a ${receipt.status} receipt is not reprinted`);
+  if (!Number.isSafeInteger(reprint.number) || reprint.number < 1)
+    throw new Error(`reprint number ${reprint.number} is not a positive integer`);
+  const at = reprint.at.toISOString();
+  return {
+    ...receipt,
+    reprint: {
+      number: reprint.number,
+      reprintedAt: at,
+      reprintedBy: reprint.by,
+      deviceId: reprint.deviceId,
+      label: `REPRINT #${reprint.number} - printed ${at} - original issued ${receipt.issuedAt}`,
+      journal,
+    },
+  };
+}
+
 /** The last day to claim: the main draw plus the licensed number of days. */
 export function claimDeadline(rules: RaffleRules): string | null {
   const main = rules.prizes.find((prize) => prize.kind === 'MAIN');

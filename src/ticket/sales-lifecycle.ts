@@ -226,7 +226,7 @@ export class SalesLifecycle
     const order = await this.repository.findOrder(settlement.orderId);
     const raffle = order ? await this.raffles.frozen(order.raffle_id) : undefined;
     if (!order || !raffle) {
-      await this.database.transaction((trx) => record(trx, 'UNKNOWN_ORDER', null));
+      await this.database.transaction((trx) => record(trx, 'UNKNOWN_ORDER', null, null));
       return 'UNKNOWN_ORDER';
     }
     const { outcome } = await this.batcher.submit(
@@ -237,7 +237,13 @@ export class SalesLifecycle
         paymentRef: settlement.paymentRef,
         amountMinor: settlement.amountMinor,
         currency: settlement.currency,
-        inTransaction: (trx, issued) => record(trx, settlementResult(issued), order.raffle_id),
+        inTransaction: (trx, issued) =>
+          record(
+            trx,
+            settlementResult(issued),
+            order.raffle_id,
+            issued.kind === 'late' ? issued.reason : null,
+          ),
       },
     );
     return settlementResult(outcome as IssueOutcome);

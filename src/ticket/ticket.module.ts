@@ -8,6 +8,9 @@ import { OfflinePosService } from './offline-pos.service.js';
 import { OrderController } from './order.controller.js';
 import { PosController } from './pos.controller.js';
 import { PublicSalesController } from './public-sales.controller.js';
+import { ReprintController } from './reprint.controller.js';
+import { ReprintRepository } from './reprint.repository.js';
+import { ReprintService } from './reprint.service.js';
 import { SalesBatchProcessor } from './sales-batch.js';
 import { SalesBatcher } from './sales-batcher.js';
 import { SalesLifecycle } from './sales-lifecycle.js';
@@ -19,7 +22,7 @@ import { VoidService } from './void.service.js';
 /** Ticket sales: orders, batching, receipts, verification, voids and offline POS. Others use TicketService. */
 @Module({
   imports: [LedgerModule, RaffleModule, PaymentModule],
-  controllers: [OrderController, PublicSalesController, PosController],
+  controllers: [OrderController, PublicSalesController, PosController, ReprintController],
   providers: [
     SalesRepository,
     BlockRepository,
@@ -30,6 +33,8 @@ import { VoidService } from './void.service.js';
     TicketService,
     VoidService,
     OfflinePosService,
+    ReprintRepository,
+    ReprintService,
     ClientRateGuard,
   ],
   exports: [TicketService],

@@ -63,6 +63,28 @@ export interface TicketIdempotencyTable {
   created_at: Date;
 }
 
+/** An accepted block reservation: the same key again returns that block. */
+export interface TicketBlockIdempotencyTable {
+  raffle_id: string;
+  key: string;
+  request_hash: string;
+  block_id: string;
+  created_at: Date;
+}
+
+/** A receipt printed again (TKT-6), numbered per order. */
+export interface TicketReceiptReprintTable {
+  order_id: string;
+  reprint_number: number;
+  raffle_id: string;
+  reprinted_at: Date;
+  reprinted_by: string;
+  device_id: string | null;
+  reason: string | null;
+  /** The ledger queue id of its RECEIPT_REPRINTED entry. */
+  journal_queue_id: number;
+}
+
 /** Tickets each identified buyer holds in a raffle (sold or awaiting payment). */
 export interface TicketBuyerTallyTable {
   raffle_id: string;
@@ -96,5 +118,7 @@ declare module '../database/schema.js' {
     ticket_idempotency: TicketIdempotencyTable;
     ticket_buyer_tally: TicketBuyerTallyTable;
     ticket_block: TicketBlockTable;
+    ticket_block_idempotency: TicketBlockIdempotencyTable;
+    ticket_receipt_reprint: TicketReceiptReprintTable;
   }
 }

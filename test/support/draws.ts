@@ -1,5 +1,6 @@
 import { offlineVerificationCode } from '../../src/ticket/verification-code.js';
 import type { TestApp } from './app.js';
+import { idempotencyKey } from './factories.js';
 import { openRaffle, order, posCash, type Headers } from './sales.js';
 
 export const NORTH_DAKOTA = {
@@ -79,7 +80,7 @@ export async function sellOffline(
       method: 'POST',
       url: `/v1/raffles/${raffleId}/blocks`,
       payload: { deviceId: 'handheld-1', tickets: size },
-      headers: seller,
+      headers: { ...seller, 'idempotency-key': idempotencyKey() },
     });
     if (reserved.statusCode !== 201) throw new Error(`reserve: ${reserved.statusCode} ${reserved.body}`);
     const block = reserved.json();

@@ -53,6 +53,23 @@ export class VoidOrderDto {
   reason!: string;
 }
 
+export class ReprintReceiptDto {
+  @ApiPropertyOptional({ example: 'pos-0042', description: 'The device printing the copy' })
+  @IsOptional()
+  @Matches(DEVICE_ID, { message: 'deviceId must be 1-64 letters, digits, . _ : or -' })
+  deviceId?: string;
+
+  @ApiPropertyOptional({
+    example: 'Printer jammed on the original',
+    description: 'Journaled with the reprint',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  @MaxLength(500)
+  reason?: string;
+}
+
 export class RaffleIdParamsDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
@@ -146,6 +163,32 @@ export class ReceiptDto {
   @ApiProperty({ example: '/v1/tickets/verify/K7QM-2XPA-9RTB-44HC' }) verifyPath!: string;
   @ApiProperty({ type: StatementsDto }) statements!: StatementsDto;
   @ApiProperty({ type: JournalReferenceDto, nullable: true }) journal!: JournalReferenceDto | null;
+}
+
+export class ReprintMarkDto {
+  @ApiProperty({
+    example: 2,
+    description: 'Which copy: 1 for the first reprint of this receipt, 2 for the next, ...',
+  })
+  number!: number;
+  @ApiProperty() reprintedAt!: string;
+  @ApiProperty() reprintedBy!: string;
+  @ApiProperty({ nullable: true, type: String }) deviceId!: string | null;
+  @ApiProperty({
+    example: 'REPRINT #2 - printed 2026-12-06T19:40:00.000Z - original issued 2026-12-06T18:02:11.000Z',
+    description: 'Printed on the copy so that it cannot pass for the original',
+  })
+  label!: string;
+  @ApiProperty({
+    type: JournalReferenceDto,
+    nullable: true,
+    description: 'The RECEIPT_REPRINTED entry',
+  })
+  journal!: JournalReferenceDto | null;
+}
+
+export class ReprintedReceiptDto extends ReceiptDto {
+  @ApiProperty({ type: ReprintMarkDto }) reprint!: ReprintMarkDto;
 }
 
 export class OrderPaymentDto {

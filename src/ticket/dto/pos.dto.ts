@@ -43,14 +43,15 @@ export class OfflineSaleDto {
   @IsTimestamp()
   soldAt!: string;
 
-  @ApiPropertyOptional({
+  @ApiProperty({
+    example: 'K7QM-2XPA-9RTB-44HC',
     description:
-      'The code the device printed: HMAC-SHA256(blockKey, "raffleId:first:last") as a validation number; checked when given',
+      'The code the device printed: HMAC-SHA256(blockKey, "raffleId:first:last") as a validation number; checked against the block key',
   })
-  @IsOptional()
   @IsString()
+  @MinLength(1)
   @MaxLength(40)
-  verificationCode?: string;
+  verificationCode!: string;
 }
 
 export class UploadSalesDto {
@@ -118,7 +119,8 @@ export class BlockDto {
 
 export class ReservedBlockDto extends BlockDto {
   @ApiProperty({
-    description: 'Hex key for the device to derive offline validation numbers; shown only here, once',
+    description:
+      'Hex key for the device to derive offline validation numbers; shown only in this answer (and its idempotent replay to the same caller)',
   })
   blockKey!: string;
 }
