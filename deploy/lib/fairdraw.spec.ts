@@ -639,18 +639,19 @@ describe('alarms', () => {
       Endpoint: 'oncall@example.org',
     });
     const alarms = Object.values(service.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topic()]);
       expect(alarm.Properties.OKActions).toEqual([topic()]);
     }
   });
 
-  it('counts the service log events of RNG health failures, integrity failures and anchored checkpoints', () => {
+  it('counts the service log events of RNG health failures, integrity failures, payment mismatches and anchored checkpoints', () => {
     for (const pattern of [
       '{ $.event = "rng_health_failure" }',
       '{ ($.event = "integrity_check_failed") || ($.event = "software_integrity_failed") }',
       '{ ($.event = "checkpoint_anchored") || ($.event = "checkpoint_anchor_current") }',
+      '{ $.event = "payment_mismatch" }',
     ]) {
       service.hasResourceProperties('AWS::Logs::MetricFilter', {
         FilterPattern: pattern,
@@ -665,6 +666,11 @@ describe('alarms', () => {
     });
     service.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'IntegrityCheckFailures',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    });
+    service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'PaymentMismatches',
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
     });

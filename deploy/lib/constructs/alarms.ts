@@ -21,6 +21,8 @@ export const LOG_EVENTS = {
    * `anchorLagMinutes` would raise the lag alarm.
    */
   anchoringAlive: ['checkpoint_anchored', 'checkpoint_anchor_current'],
+  /** A provider reported a payment no order of ours matches (unknown intent, wrong amount or currency). */
+  paymentMismatch: ['payment_mismatch'],
 } as const;
 
 export interface AlarmsProps {
@@ -36,7 +38,7 @@ export interface AlarmsProps {
 /**
  * The alarms an operator must act on, all to one encrypted SNS topic: server errors seen by
  * buyers, RNG health-test failures, journal integrity failures, anchoring that has stopped,
- * and a service with no healthy task.
+ * payments that match no order, and a service with no healthy task.
  */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
@@ -44,6 +46,7 @@ export class Alarms extends Construct {
   readonly rngHealth: cloudwatch.Alarm;
   readonly integrity: cloudwatch.Alarm;
   readonly anchoringLag: cloudwatch.Alarm;
+  readonly paymentMismatch: cloudwatch.Alarm;
   readonly noHealthyTask: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
@@ -87,6 +90,17 @@ export class Alarms extends Construct {
       },
     );
 
+    this.paymentMismatch = this.eventAlarm(
+      'PaymentMismatch',
+      props,
+      LOG_EVENTS.paymentMismatch,
+      'PaymentMismatches',
+      {
+        description:
+          'The payment provider reported a payment that matches no order (unknown PaymentIntent, wrong amount or currency): money was taken without tickets',
+      },
+    );
+
     const anchored = this.eventMetric(props, LOG_EVENTS.anchoringAlive, 'CheckpointsAnchored');
     this.anchoringLag = anchored
       .with({ period: Duration.minutes(props.anchorLagMinutes), statistic: 'Sum' })
@@ -115,6 +129,7 @@ export class Alarms extends Construct {
       this.rngHealth,
       this.integrity,
       this.anchoringLag,
+      this.paymentMismatch,
       this.noHealthyTask,
     ]) {
       alarm.addAlarmAction(action);
