@@ -52,7 +52,7 @@ async function verify(dir: string, name: string, entries: JournalEntry[]) {
   return { status, stdout };
 }
 
-describe('prize claims and winner contact attempts (pglite)', () => {
+describe('prize claims and winner contact attempts (postgres)', () => {
   let t: TestApp;
   let admin: Headers;
   let operator: Headers;
@@ -81,8 +81,9 @@ describe('prize claims and winner contact attempts (pglite)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fairdraw-claims-'));
+    // PostgreSQL, so that concurrent claims really run in parallel transactions (PGlite serialises them).
     t = await startTestApp({
-      engine: 'pglite',
+      engine: 'postgres',
       env: { SALES_SCHEDULER_INTERVAL_MS: '100', DRAW_SCHEDULER_INTERVAL_MS: '100' },
     });
     admin = bearer(await t.token(['admin'], 'alice-admin'));
@@ -252,10 +253,16 @@ describe('prize claims and winner contact attempts (pglite)', () => {
     ).toEqual(['CLAIM_PAYMENT_METHOD_MISMATCH', ['payment.method']]);
     expect(await rowCounts()).toEqual(before);
 
-    // The code as a person types it: lower case, no dashes.
+    // Two desks record the same claim at once: exactly one is recorded. The code as a person types it
+    // (lower case, no dashes) is the same code.
     const typed = winning.receipt.verificationCode.replace(/-/g, '').toLowerCase();
-    const claimed = await post(url, claimBody(typed, a.amountMinor), operator);
-    expect(claimed.statusCode).toBe(201);
+    const both = await Promise.all([
+      post(url, claimBody(typed, a.amountMinor), operator),
+      post(url, claimBody(winning.receipt.verificationCode, a.amountMinor), admin),
+    ]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const claimed = both.find((r) => r.statusCode === 201)!;
+    expect(both.find((r) => r.statusCode === 409)!.json().code).toBe('PRIZE_ALREADY_CLAIMED');
     const view = claimed.json();
     expect(view).toMatchObject({
       drawId: a.drawId,
@@ -273,9 +280,9 @@ describe('prize claims and winner contact attempts (pglite)', () => {
         amountMinor: a.amountMinor,
         currency: 'CAD',
         claimant: { name: PII.name, email: PII.email, phone: PII.phone, address: PII.address },
-        claimedBy: 'oscar-operator',
       },
     });
+    expect(['oscar-operator', 'alice-admin']).toContain(view.claim.claimedBy);
     expect(view.contactAttempts).toHaveLength(2);
     expect(await rowCounts()).toEqual({
       claims: Number(before.claims) + 1,
@@ -299,7 +306,7 @@ describe('prize claims and winner contact attempts (pglite)', () => {
       amountMinor: a.amountMinor,
       identityDocument: 'DRIVERS_LICENCE',
       paymentMethod: 'CHEQUE',
-      by: 'oscar-operator',
+      by: view.claim.claimedBy,
     });
     const claimData = {
       claimant: view.claim.claimant,
