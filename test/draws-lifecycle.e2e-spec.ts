@@ -202,7 +202,8 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
     const redrawProof = (await t.app.inject({ method: 'GET', url: redraw.proofUrl })).json();
     expect(verifyDrawProof(redrawProof.drawProof).tickets).toEqual(redraw.winningTickets);
 
-    // Settled once the prizes are paid out: admin only, with a note; no redraw afterwards.
+    // Settled once every prize is claimed (or past its claim period): admin only, with a note; no redraw
+    // afterwards.
     const settleUrl = `/v1/raffles/${raffle.id}/settle`;
     const note = { note: 'all prizes paid out; cheques 1041-1043' };
     expect(
@@ -212,6 +213,31 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
       (await t.app.inject({ method: 'POST', url: settleUrl, payload: {}, headers: admin })).json().fields[0]
         .field,
     ).toBe('note');
+    expect(
+      (await t.app.inject({ method: 'POST', url: settleUrl, payload: note, headers: admin })).json().code,
+    ).toBe('PRIZES_UNCLAIMED');
+    const claims: Array<[string, number, number]> = [
+      [earlyDraw.drawId, earlyDraw.winningTickets[0], 25_000],
+      [redraw.drawId, redraw.winningTickets[0], 8_000],
+    ];
+    for (const [drawId, ticket, amountMinor] of claims) {
+      const holder = [...before, ...after].find(
+        (o) => o.receipt.tickets.first <= ticket && ticket <= o.receipt.tickets.last,
+      )!;
+      const claimed = await t.app.inject({
+        method: 'POST',
+        url: `/v1/draws/${drawId}/claim`,
+        payload: {
+          verificationCode: holder.receipt.verificationCode,
+          claimant: { name: 'A. Winner' },
+          identityDocument: { type: 'PASSPORT', reference: 'P1234567' },
+          payment: { method: 'CHEQUE', reference: `cheque for ${drawId}` },
+          amountMinor,
+        },
+        headers: operator,
+      });
+      expect(claimed.statusCode).toBe(201);
+    }
     const settled = await t.app.inject({ method: 'POST', url: settleUrl, payload: note, headers: admin });
     expect(settled.json()).toMatchObject({ status: 'SETTLED' });
     expect(

@@ -181,6 +181,13 @@ worst.total = worst.seal + worst.draw;
  * The offline verifier on a journal export of one raffle (its sales, voids, a seal and a draw), with
  * and without the draw recomputation: what recomputing the draws adds to verifying the journal.
  */
+/** The range and validation-number hash of a sale, as `npm run verify` gives them to the claim check. */
+function soldCodes(entry) {
+  if (entry.type !== 'TICKETS_SOLD') return undefined;
+  const p = entry.payload;
+  return { raffleId: p.raffleId, first: p.first, last: p.last, codeHash: p.codeHash };
+}
+
 async function journalRecomputation(tickets) {
   const input = sales(tickets, 2);
   const drafts = [];
@@ -192,7 +199,14 @@ async function journalRecomputation(tickets) {
     drafts.push({
       type: 'TICKETS_SOLD',
       subject: 'raffle/r1',
-      payload: { orderId: `o${i}`, raffleId: 'r1', first, last, priceMinor: 1000 },
+      payload: {
+        orderId: `o${i}`,
+        raffleId: 'r1',
+        first,
+        last,
+        priceMinor: 1000,
+        codeHash: hash('sha256', `code-o${i}`),
+      },
       time: time(drafts.length),
     });
     if (voidsByFirst.has(first))
@@ -236,13 +250,42 @@ async function journalRecomputation(tickets) {
     drawnAt: time(size + 1),
   };
   const last = before[before.length - 1];
+  // The winner's claim (with the DRAW_PRIZE it pays): the claim check keeps every sale's range and
+  // validation-number hash to match it, which is what it adds to the verifier's cost.
+  const winner = picked.tickets[0];
+  let winningSale = -1;
+  for (let i = 0; i < input.sold.length; i++)
+    if (input.sold.first(i) <= winner && winner <= input.sold.last(i)) winningSale = i;
+  const claim = {
+    raffleId: 'r1',
+    prizeId: 'main',
+    drawId: 'd1',
+    ticket: winner,
+    claimId: 'c1',
+    codeHash: hash('sha256', `code-o${winningSale}`),
+    identityDocument: 'PASSPORT',
+    paymentMethod: 'CHEQUE',
+    amountMinor: 1000,
+    currency: 'CAD',
+    claimedAt: time(size + 3),
+    by: 'bench',
+    personalData: { algorithm: core.PERSONAL_DATA_COMMITMENT, commitment: '0'.repeat(64) },
+  };
   const tail = ledger.chainEntries(last.hash, size, [
     { ...core.drawSealedDraft(seal), time: time(size) },
     { ...core.drawResultDraft(draw), time: time(size + 1) },
+    {
+      type: 'DRAW_PRIZE',
+      subject: 'raffle/r1',
+      payload: { raffleId: 'r1', prizeId: 'main', drawId: 'd1', amountMinor: 1000 },
+      time: time(size + 2),
+    },
+    { ...core.prizeClaimedDraft(claim), time: time(size + 3) },
   ]);
   const lines = [...before, ...tail].map(ledger.exportLine);
   const plain = [];
   const withDraws = [];
+  const withClaims = [];
   // The service's seal from the journal (DrawSets.journalSales + seal): the rows as the ledger returns
   // them (payload as JSON text), parsed and read through the ticket module's mapping; beside it the
   // core's seal of the same sales from typed arrays, as the table above measures it.
@@ -276,6 +319,14 @@ async function journalRecomputation(tickets) {
     start = performance.now();
     const b = await ledger.verifyJournal(lines, { entryChecks: [check] });
     withDraws.push(performance.now() - start);
+    const drawsAgain = core.createDrawCheck(core.drawJournalAdapter(tickets_.ticketSalesMapping()));
+    const claims = core.createClaimCheck(soldCodes);
+    start = performance.now();
+    const c = await ledger.verifyJournal(lines, { entryChecks: [drawsAgain, claims] });
+    withClaims.push(performance.now() - start);
+    if (!c.ok || claims.summary().codesMatched !== 1) {
+      throw new Error(`claim did not verify: ${JSON.stringify(c.problems.slice(0, 3))}`);
+    }
     const summary = check.summary();
     if (!a.ok || !b.ok || summary.sealsRecomputed !== 1 || summary.drawsReplayed !== 1) {
       throw new Error(
@@ -288,6 +339,7 @@ async function journalRecomputation(tickets) {
     entries: lines.length,
     plain: median(plain),
     withDraws: median(withDraws),
+    withClaims: median(withClaims),
     serviceSeal: median(serviceSeal),
     coreSeal: median(coreSeal),
   };
@@ -340,7 +392,8 @@ if (values.json) {
     console.log('');
     console.log(
       `Offline verifier on an export of ${journal.entries.toLocaleString('en')} entries (${journal.tickets.toLocaleString('en')} tickets, one seal, one draw): ` +
-        `${ms(journal.plain)} without the draw recomputation, ${ms(journal.withDraws)} with it (x${(journal.withDraws / journal.plain).toFixed(2)}).`,
+        `${ms(journal.plain)} without the draw recomputation, ${ms(journal.withDraws)} with it (x${(journal.withDraws / journal.plain).toFixed(2)}), ` +
+        `${ms(journal.withClaims)} with the claim check too (x${(journal.withClaims / journal.withDraws).toFixed(2)} of the draw recomputation's).`,
     );
     console.log(
       `The service's seal from the same journal rows (JSON payloads parsed, ticket mapping, seal): ${ms(journal.serviceSeal)}, ` +

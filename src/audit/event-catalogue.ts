@@ -62,6 +62,8 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   DRAW_RESULT: 'draws',
   DRAW_REDRAWN: 'draws',
   DRAW_PRIZE: 'draws',
+  WINNER_CONTACT_ATTEMPTED: 'draws',
+  PRIZE_CLAIMED: 'draws',
 };
 
 export function eventCategory(type: string): EventCategory {

@@ -10,6 +10,7 @@ import * as qldbImport from '../ledger/qldb/migrations/20261123_40_qldb_import.j
 import * as draw from '../draw/migrations/20261123_50_draw.js';
 import * as ticketBlockKeys from '../ticket/migrations/20261206_11_ticket_block_idempotency.js';
 import * as ticketReprint from '../ticket/migrations/20261206_11_ticket_receipt_reprint.js';
+import * as prizeClaims from '../draw/migrations/20261206_51_prize_claims.js';
 
 /**
  * Every migration of every module, in one ordered list. Names sort in the order they run
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123_50_draw': draw,
   '20261206_11_ticket_block_idempotency': ticketBlockKeys,
   '20261206_11_ticket_receipt_reprint': ticketReprint,
+  '20261206_51_prize_claims': prizeClaims,
 };

@@ -53,7 +53,7 @@ export class DrawController {
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description:
-      'NOT_A_CURRENT_WINNER, ALREADY_REDRAWN, UNCLAIMED_PRIZE_HELD, CLAIM_PERIOD_OPEN, NO_ELIGIBLE_TICKETS',
+      'NOT_A_CURRENT_WINNER, ALREADY_REDRAWN, UNCLAIMED_PRIZE_HELD, CLAIM_PERIOD_OPEN, PRIZE_CLAIMED (an UNCLAIMED redraw of a claimed prize), NO_ELIGIBLE_TICKETS',
   })
   redraw(
     @Param() params: DrawParamsDto,
@@ -97,10 +97,15 @@ export class DrawController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({
-    summary: 'DRAWN -> SETTLED: the prizes are paid out (journaled as RAFFLE_SETTLED with the note)',
+    summary:
+      'DRAWN -> SETTLED: every prize claimed or past its claim period (journaled as RAFFLE_SETTLED with the note, claims and unclaimed prizes)',
   })
   @ApiOkResponse({ type: RaffleResultsDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'INVALID_TRANSITION: the raffle is not DRAWN' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description:
+      'INVALID_TRANSITION: the raffle is not DRAWN; PRIZES_UNCLAIMED: a winner has neither claimed nor passed the claim period',
+  })
   settle(
     @Param() params: RaffleResultsParamsDto,
     @Body() dto: SettleRaffleDto,

@@ -56,6 +56,20 @@ export interface RedrawInput {
   reason: string;
 }
 
+/**
+ * What the prize-claims service checks inside the draw service's transactions, under the raffle's
+ * draw lock (registered at start, as the ticket module's void guard is, to keep the dependency one-way).
+ */
+export interface ClaimGuards {
+  /** Refuses a redraw for UNCLAIMED of a winner who claimed. */
+  redraw(
+    trx: Tx,
+    input: { raffleId: string; prizeId: string; ticket: number; cause: RedrawCause },
+  ): Promise<void>;
+  /** Refuses a settlement while prizes are outstanding; returns what RAFFLE_SETTLED adds about claims. */
+  settle(trx: Tx, raffle: FrozenRaffle, draws: DrawRow[], now: Date): Promise<JsonObject>;
+}
+
 /** A draw that cannot run yet, and why (the scheduler tries again). */
 export class DrawWaiting extends DomainException {
   constructor(message: string) {
@@ -74,6 +88,7 @@ const SETTLE_POLL_MS = 50;
 @Injectable()
 export class DrawService implements OnModuleInit {
   private readonly logger = new Logger('DrawService');
+  private claimGuards?: ClaimGuards;
 
   constructor(
     private readonly config: AppConfig,
@@ -86,6 +101,10 @@ export class DrawService implements OnModuleInit {
     private readonly rng: RngService,
     private readonly integrity: SoftwareIntegrityService,
   ) {}
+
+  registerClaimGuards(guards: ClaimGuards): void {
+    this.claimGuards = guards;
+  }
 
   onModuleInit(): void {
     this.tickets.registerWinnerSource((raffleId) => this.winningTickets(raffleId));
@@ -603,6 +622,12 @@ export class DrawService implements OnModuleInit {
             ],
           );
         }
+        await this.claimGuards?.redraw(trx, {
+          raffleId: raffle.id,
+          prizeId: result.prize_id,
+          ticket: input.ticket,
+          cause: input.cause,
+        });
         const replaces = { drawId: result.id, ticket: input.ticket };
         const excluded = excludedTickets({
           exclusion: DRAW_EXCLUSION,
@@ -714,17 +739,20 @@ export class DrawService implements OnModuleInit {
   // --- settlement -----------------------------------------------------------------------------
 
   /**
-   * DRAWN -> SETTLED once the prizes are paid out (or held in trust as the profile requires): an
-   * admin's statement, journaled with the raffle's draws as RAFFLE_SETTLED.
+   * DRAWN -> SETTLED once every standing winner has claimed or passed the claim period (then held in
+   * trust or handled as the profile requires; docs/draws.md section 13.4): an admin's statement,
+   * journaled with the raffle's draws, claims and unclaimed prizes as RAFFLE_SETTLED.
    */
-  async settle(raffleId: string, note: string, by: string): Promise<void> {
+  async settle(raffleId: string, note: string, by: string, now = new Date()): Promise<void> {
     const raffle = await this.requireRaffle(raffleId);
     await this.database.transaction(async (trx) => {
       await this.repository.lockRaffle(trx, raffle.id);
       const draws = await this.repository.draws(raffle.id, trx);
+      const claims = (await this.claimGuards?.settle(trx, raffle, draws, now)) ?? {};
       await this.raffles.markSettled(trx, raffle.id, by, {
         note,
         draws: draws.map((d) => ({ drawId: d.id, prizeId: d.prize_id, kind: d.kind })),
+        ...claims,
       });
     });
   }

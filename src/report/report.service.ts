@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DEFAULT_EVENT_CATEGORIES, typesOf, type EventCategory } from '../audit/event-catalogue.js';
 import { DomainException } from '../common/domain.exception.js';
 import { DrawService } from '../draw/draw.service.js';
+import { claimDeadline } from '../draw/prize-claim-rules.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { RaffleService, type FrozenRaffle, type RaffleView } from '../raffle/raffle.service.js';
 import { TicketService } from '../ticket/ticket.service.js';
@@ -20,7 +21,12 @@ import {
   type ReportSection,
   type Row,
 } from './core/report-document.js';
-import { currentWinners, totalsCollector, type ReportFilter } from './core/report-totals.js';
+import {
+  currentWinners,
+  totalsCollector,
+  unclaimedWinners,
+  type ReportFilter,
+} from './core/report-totals.js';
 import { renderPdf } from './render-pdf.js';
 
 export type ReportFormat = 'json' | 'csv' | 'pdf';
@@ -707,11 +713,11 @@ function voidSections(fold: NonNullable<ReturnType<typeof totalsCollector>['fold
 function unclaimedSection(t: RaffleJournalTotals, raffle: FrozenRaffle, now: Date): ReportSection {
   const rule = raffle.profile.unclaimedPrize.value;
   const prizeName = new Map(raffle.rules.prizes.map((p) => [p.id, p.name]));
-  const claimDays = raffle.rules.claimDeadlineDays;
-  const rows: Row[] = currentWinners(t).map(({ ticket, draw }) => {
-    const drawnAt = Date.parse(draw.drawnAt);
-    const deadline = claimDays === null ? null : new Date(drawnAt + claimDays * DAY_MS).toISOString();
-    const holdUntil = new Date(drawnAt + rule.minimumHoldDays * DAY_MS).toISOString();
+  const rows: Row[] = unclaimedWinners(t).map(({ ticket, draw, attempts }) => {
+    const drawnAt = new Date(draw.drawnAt);
+    const deadline = claimDeadline(drawnAt, raffle.rules.claimDeadlineDays, rule)?.toISOString() ?? null;
+    const holdUntil = new Date(drawnAt.getTime() + rule.minimumHoldDays * DAY_MS).toISOString();
+    const last = attempts.at(-1);
     return {
       prize: prizeName.get(draw.prizeId) ?? draw.prizeId,
       ticket,
@@ -724,13 +730,17 @@ function unclaimedSection(t: RaffleJournalTotals, raffle: FrozenRaffle, now: Dat
           ? `hold in trust until at least ${holdUntil}`
           : 'redraw as the rules allow (DRAW_REDRAWN)',
       status: 'UNCLAIMED: no claim recorded',
+      contactAttempts: attempts.length,
+      lastContact: last ? `${last.attemptedAt} ${last.channel} ${last.outcome} (seq ${last.seq})` : null,
     };
   });
   return {
     id: 'unclaimed',
     title: 'Winners whose prize has not been claimed (DRAW-7)',
     note:
-      'Fairdraw records no prize claims yet: every standing winner is listed until a claim record exists; a replaced winner (DRAW_REDRAWN) is not. ' +
+      'Standing winners with no PRIZE_CLAIMED entry; a replaced winner (DRAW_REDRAWN) and a claimed prize are not listed. ' +
+      'Contact attempts are the WINNER_CONTACT_ATTEMPTED entries (the contact details themselves are personal data, not journaled). ' +
+      "The claim deadline is the rules' claimDeadlineDays from the draw, never shorter than the profile's minimum hold. " +
       `Profile ${raffle.profile.code}: ${rule.handling}, at least ${rule.minimumHoldDays} days (${raffle.profile.unclaimedPrize.trace.join(', ')}).`,
     columns: [
       { key: 'prize', label: 'Prize', width: 1.5 },
@@ -741,6 +751,8 @@ function unclaimedSection(t: RaffleJournalTotals, raffle: FrozenRaffle, now: Dat
       { key: 'pastDeadline', label: 'Past deadline' },
       { key: 'handling', label: 'If unclaimed', width: 2.5 },
       { key: 'status', label: 'Status', width: 2.4 },
+      { key: 'contactAttempts', label: 'Contact attempts', kind: 'int', width: 0.8 },
+      { key: 'lastContact', label: 'Last contact attempt (UTC, channel, outcome)', width: 2.6 },
     ],
     rows,
   };

@@ -104,3 +104,22 @@ export { RaffleState } from './draw-check-state.js';
 export { describeSealFailure, sealedRangesAt, type SealSizes } from './seal-recomputation.js';
 export { RaffleSales, RaffleSalesError } from './raffle-sales.js';
 export { createPrizeCheck, DRAW_PRIZE, PRIZE_CHECK_KIND, type SalesAmounts } from './prize-check.js';
+export {
+  CLAIM_CHECK_KIND,
+  type ClaimCheck,
+  type ClaimCheckSummary,
+  createClaimCheck,
+  type SoldCodes,
+} from './claim-check.js';
+export {
+  commitPersonalData,
+  PERSONAL_DATA_COMMITMENT,
+  PRIZE_CLAIMED,
+  prizeClaimedDraft,
+  type PrizeClaimedPayload,
+  readPrizeClaimed,
+  readWinnerContactAttempted,
+  WINNER_CONTACT_ATTEMPTED,
+  winnerContactAttemptedDraft,
+  type WinnerContactAttemptedPayload,
+} from './claim-entries.js';

@@ -14,7 +14,8 @@ import {
   type DrawCheckSummary,
   drawJournalAdapter,
 } from '../../draw/core/index.js';
-import { ticketSalesMapping } from '../../ticket/core/sales-journal.js';
+import { type ClaimCheckSummary, createClaimCheck, type SoldCodes } from '../../draw/core/claim-check.js';
+import { TICKETS_SOLD, ticketSalesMapping } from '../../ticket/core/sales-journal.js';
 import { type NoteVerifier, parseVerifierKey } from '../core/note-keys.js';
 import {
   type JournalStart,
@@ -180,7 +181,26 @@ async function openExport(path: string): Promise<AsyncIterable<Buffer>> {
   return handle.createReadStream({ highWaterMark: 1 << 20 });
 }
 
-function summary(path: string, result: VerifyJournalResult, draws: DrawCheckSummary): string {
+/** The range and validation-number hash of a sale (TICKETS_SOLD, docs/sales.md), for the claim check. */
+const soldCodes: SoldCodes = (entry) => {
+  if (entry.type !== TICKETS_SOLD) return undefined;
+  const p = entry.payload as Record<string, unknown>;
+  if (
+    typeof p.raffleId !== 'string' ||
+    typeof p.first !== 'number' ||
+    typeof p.last !== 'number' ||
+    typeof p.codeHash !== 'string'
+  )
+    return undefined;
+  return { raffleId: p.raffleId, first: p.first, last: p.last, codeHash: p.codeHash };
+};
+
+function summary(
+  path: string,
+  result: VerifyJournalResult,
+  draws: DrawCheckSummary,
+  claims: ClaimCheckSummary,
+): string {
   const lines: string[] = [];
   lines.push(`Fairdraw journal verification: ${result.ok ? 'OK' : 'FAILED'}`);
   lines.push(`  export           ${path}`);
@@ -206,6 +226,10 @@ function summary(path: string, result: VerifyJournalResult, draws: DrawCheckSumm
       ` (${draws.redraws} redraws, ${draws.uncertifiedDraws} with an uncertified RNG)`,
   );
   for (const item of draws.notChecked) lines.push(`    not checked: ${item}`);
+  lines.push(
+    `  claims           ${claims.claims} prize claims checked against standing draws (${claims.codesMatched} validation numbers matched to the winning sale), ${claims.contactAttempts} contact attempts`,
+  );
+  for (const item of claims.notChecked) lines.push(`    not checked: ${item}`);
   const total = result.problems.length + result.problemsOmitted;
   if (total > 0) {
     lines.push(`  problems (${total}):`);
@@ -295,10 +319,11 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     // Without keys the seals' checkpoints are compared by size and root, their signatures listed as not checked.
     ...(options.verifiers.length > 0 ? { checkpointVerifiers: options.verifiers } : {}),
   });
+  const claims = createClaimCheck(soldCodes);
   const reports = bundledReportChecks(options.bundle?.reports ?? []);
   try {
     result = await verifyJournalStream(source, {
-      entryChecks: [draws, createPrizeCheck((entry) => amounts.amount(entry)), reports.entryCheck],
+      entryChecks: [draws, createPrizeCheck((entry) => amounts.amount(entry)), claims, reports.entryCheck],
       checkpoints: options.checkpoints,
       verifiers: options.verifiers,
       origin: options.origin,
@@ -315,8 +340,12 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
   const bundle = options.bundle ? bundleOutcome(options.bundle, result, reports.finish(result)) : undefined;
   output.stdout(
     options.json
-      ? JSON.stringify({ ...result, draws: draws.summary(), ...(bundle ? { bundle } : {}) }, null, 2) + '\n'
-      : summary(options.exportPath, result, draws.summary()) +
+      ? JSON.stringify(
+          { ...result, draws: draws.summary(), claims: claims.summary(), ...(bundle ? { bundle } : {}) },
+          null,
+          2,
+        ) + '\n'
+      : summary(options.exportPath, result, draws.summary(), claims.summary()) +
           (bundle ? bundleSummary(bundle, options.keyFromBundle) : ''),
   );
   return result.ok && (bundle?.ok ?? true) ? 0 : 1;

@@ -8,6 +8,7 @@
 // with its seq, never silently skipped.
 
 import type { JournalEntry } from '../../ledger/core/entry.js';
+import { PRIZE_CLAIMED, WINNER_CONTACT_ATTEMPTED } from '../../draw/core/claim-entries.js';
 import { DRAW_REDRAWN, DRAW_RESULT, DRAW_SEALED } from '../../draw/core/draw-entries.js';
 import { fiftyFiftyPrize } from '../../draw/core/fifty-fifty-prize.js';
 
@@ -105,6 +106,29 @@ export interface PrizeAwarded {
   paidTotalMinor: number | null;
 }
 
+/** A prize claim as journaled (PRIZE_CLAIMED, docs/draws.md section 13): no personal data. */
+export interface ClaimSeen {
+  seq: number;
+  claimId: string;
+  drawId: string;
+  prizeId: string;
+  ticket: number;
+  amountMinor: number | null;
+  paymentMethod: string;
+  claimedAt: string;
+}
+
+/** An attempt to contact a winner as journaled (WINNER_CONTACT_ATTEMPTED). */
+export interface ContactAttemptSeen {
+  seq: number;
+  drawId: string;
+  prizeId: string;
+  ticket: number;
+  channel: string;
+  outcome: string;
+  attemptedAt: string;
+}
+
 export interface SealSeen {
   seq: number;
   sealId: string;
@@ -157,6 +181,8 @@ export interface RaffleJournalTotals {
   seals: SealSeen[];
   draws: DrawRecordSeen[];
   prizesAwarded: PrizeAwarded[];
+  claims: ClaimSeen[];
+  contactAttempts: ContactAttemptSeen[];
   /** Entries whose payload could not be read as documented: located, so a reader can look. */
   unread: Array<{ seq: number; type: string; message: string }>;
 }
@@ -213,6 +239,8 @@ export class RaffleJournalFold {
   private readonly seals: SealSeen[] = [];
   private readonly draws: DrawRecordSeen[] = [];
   private readonly prizesAwarded: PrizeAwarded[] = [];
+  private readonly claims: ClaimSeen[] = [];
+  private readonly contactAttempts: ContactAttemptSeen[] = [];
   private readonly unread: RaffleJournalTotals['unread'] = [];
   readonly voidRecords: VoidRecord[] = [];
   readonly refundRecords: RefundRecord[] = [];
@@ -336,6 +364,29 @@ export class RaffleJournalFold {
         });
         return;
       }
+      case PRIZE_CLAIMED:
+        this.claims.push({
+          seq: entry.seq,
+          claimId: str(p, 'claimId'),
+          drawId: str(p, 'drawId'),
+          prizeId: str(p, 'prizeId'),
+          ticket: int(p, 'ticket'),
+          amountMinor: p.amountMinor === null ? null : int(p, 'amountMinor'),
+          paymentMethod: str(p, 'paymentMethod'),
+          claimedAt: str(p, 'claimedAt'),
+        });
+        return;
+      case WINNER_CONTACT_ATTEMPTED:
+        this.contactAttempts.push({
+          seq: entry.seq,
+          drawId: str(p, 'drawId'),
+          prizeId: str(p, 'prizeId'),
+          ticket: int(p, 'ticket'),
+          channel: str(p, 'channel'),
+          outcome: str(p, 'outcome'),
+          attemptedAt: str(p, 'attemptedAt'),
+        });
+        return;
       default:
         return;
     }
@@ -505,6 +556,8 @@ export class RaffleJournalFold {
       seals: [...this.seals],
       draws: [...this.draws],
       prizesAwarded: [...this.prizesAwarded],
+      claims: [...this.claims],
+      contactAttempts: [...this.contactAttempts],
       unread: [...this.unread],
     };
   }

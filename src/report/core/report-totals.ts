@@ -4,7 +4,13 @@
 
 import type { JournalEntry } from '../../ledger/core/entry.js';
 import { DEFAULT_EVENT_CATEGORIES, eventCategory, type EventCategory } from '../../audit/event-catalogue.js';
-import { RaffleJournalFold, type DrawRecordSeen, type RaffleJournalTotals } from './raffle-journal-totals.js';
+import {
+  type ClaimSeen,
+  type ContactAttemptSeen,
+  type DrawRecordSeen,
+  RaffleJournalFold,
+  type RaffleJournalTotals,
+} from './raffle-journal-totals.js';
 import type { ReportKind } from './report-document.js';
 
 export interface ReportFilter {
@@ -81,8 +87,16 @@ function raffleTotals(kind: ReportKind, fold: RaffleJournalFold): Record<string,
       };
     case 'voids-and-refunds':
       return { ...common, voids: t.voids, refunds: t.refunds };
-    case 'unclaimed-prizes':
-      return { ...common, winners: currentWinners(t).length };
+    case 'unclaimed-prizes': {
+      const winners = currentWinners(t);
+      return {
+        ...common,
+        winners: winners.length,
+        claimed: winners.filter((w) => claimOf(t, w) !== undefined).length,
+        unclaimed: unclaimedWinners(t).length,
+        contactAttempts: t.contactAttempts.length,
+      };
+    }
     default:
       throw new Error(`no totals for ${kind}`);
   }
@@ -104,6 +118,26 @@ export function currentWinners(
     for (const ticket of draw.tickets) standing.push({ ticket, draw });
   }
   return standing;
+}
+
+/** The claim of a standing winner, if one is journaled (for its prize and ticket). */
+export function claimOf(
+  t: Pick<RaffleJournalTotals, 'claims'>,
+  winner: { ticket: number; draw: DrawRecordSeen },
+): ClaimSeen | undefined {
+  return t.claims.find((c) => c.prizeId === winner.draw.prizeId && c.ticket === winner.ticket);
+}
+
+/** The standing winners with no claim journaled, each with the contact attempts made for it. */
+export function unclaimedWinners(
+  t: Pick<RaffleJournalTotals, 'draws' | 'claims' | 'contactAttempts'>,
+): Array<{ ticket: number; draw: DrawRecordSeen; attempts: ContactAttemptSeen[] }> {
+  return currentWinners(t)
+    .filter((w) => claimOf(t, w) === undefined)
+    .map((w) => ({
+      ...w,
+      attempts: t.contactAttempts.filter((a) => a.prizeId === w.draw.prizeId && a.ticket === w.ticket),
+    }));
 }
 
 function eventsCollector(filter: ReportFilter): TotalsCollector {
