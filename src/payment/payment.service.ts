@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { originFields, type Origin } from '../audit/significant-event.js';
 import { DomainException } from '../common/domain.exception.js';
 import { DatabaseService, type Tx } from '../database/database.service.js';
 import { LedgerService, type LedgerDraft } from '../ledger/ledger.service.js';
@@ -66,7 +67,7 @@ export class PaymentService {
    * Starts the provider payment of an order awaiting it, once: a retry finds the stored payment (or
    * the provider's idempotency key returns the same intent) and never creates a second one.
    */
-  async start(method: string, request: PaymentRequest): Promise<StartedPayment> {
+  async start(method: string, request: PaymentRequest, origin: Origin): Promise<StartedPayment> {
     const existing = await this.repository.payment(request.orderId);
     if (existing) return { intentId: existing.intent_id, clientSecret: existing.client_secret };
     const provider = this.providers.get(method);
@@ -104,6 +105,7 @@ export class PaymentService {
             intentId: started.intentId,
             amountMinor: request.amountMinor,
             currency: request.currency,
+            ...originFields(origin),
           },
         });
       }
@@ -132,7 +134,7 @@ export class PaymentService {
    * too late): one per order, journaled with the change that caused it. The worker pays them out
    * after the commit.
    */
-  async requestRefunds(trx: Tx, orders: RefundOrder[], now = new Date()): Promise<number> {
+  async requestRefunds(trx: Tx, orders: RefundOrder[], origin: Origin, now = new Date()): Promise<number> {
     if (orders.length === 0) return 0;
     const rows = orders.map((order) => ({
       id: randomUUID(),
@@ -166,6 +168,7 @@ export class PaymentService {
           amountMinor: row.amount_minor,
           currency: row.currency,
           reason: row.reason,
+          ...originFields(origin),
         },
       }));
     for (let i = 0; i < drafts.length; i += LEDGER_CHUNK) {
@@ -195,6 +198,7 @@ export class PaymentService {
   async handleStripeWebhook(
     rawBody: Buffer | undefined,
     signature: string | undefined,
+    request: Origin,
   ): Promise<WebhookResult> {
     const stripe = this.providers.stripe;
     if (!stripe) throw new DomainException(404, 'NOT_FOUND', 'Stripe is not enabled on this service');
@@ -218,6 +222,8 @@ export class PaymentService {
     }
     if (await this.repository.eventSeen(event.id))
       return { received: true, duplicate: true, outcome: 'duplicate' };
+    // The signature makes Stripe the actor; the address is whatever delivered it.
+    const origin: Origin = { ...request, actor: STRIPE };
     const meaning = interpretStripeEvent(event);
     // The event is recorded in the transaction of its effects; when another delivery of it recorded
     // first (Stripe may deliver twice at once), the effects roll back with the refused record.
@@ -240,7 +246,7 @@ export class PaymentService {
       }
     };
     try {
-      const outcome = await this.apply(meaning, event.id, record);
+      const outcome = await this.apply(meaning, event.id, origin, record);
       return delivered
         ? { received: true, duplicate: false, outcome }
         : { received: true, duplicate: true, outcome: 'duplicate' };
@@ -254,17 +260,18 @@ export class PaymentService {
   private async apply(
     meaning: ProviderEvent,
     eventId: string,
+    origin: Origin,
     record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     switch (meaning.kind) {
       case 'payment-succeeded':
-        return this.succeeded(meaning, eventId, record);
+        return this.succeeded(meaning, eventId, origin, record);
       case 'payment-failed':
-        return this.failed(meaning, eventId, record);
+        return this.failed(meaning, eventId, origin, record);
       case 'payment-canceled':
-        return this.canceled(meaning, record);
+        return this.canceled(meaning, origin, record);
       case 'refund-updated':
-        return this.refundUpdated(meaning, record);
+        return this.refundUpdated(meaning, origin, record);
       case 'ignored':
         await this.database.transaction((trx) => record(trx, 'ignored'));
         return 'ignored';
@@ -274,6 +281,7 @@ export class PaymentService {
   private async succeeded(
     meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' }>,
     eventId: string,
+    origin: Origin,
     record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     const payment = meaning.orderId ? undefined : await this.repository.paymentByIntent(meaning.intentId);
@@ -290,23 +298,28 @@ export class PaymentService {
         amountMinor: meaning.amountMinor,
         currency: meaning.currency,
         eventId,
+        origin,
       },
       async (trx, settled: SettlementResult, raffleId) => {
         await record(trx, settled.toLowerCase());
         if (settled === 'UNKNOWN_ORDER') return;
         await this.repository.setPaymentStatus(trx, orderId, 'SUCCEEDED', new Date());
         if (settled === 'REFUND' && raffleId) {
-          await this.requestRefunds(trx, [
-            {
-              orderId,
-              raffleId,
-              provider: 'stripe',
-              paymentRef: meaning.intentId,
-              amountMinor: meaning.amountMinor,
-              currency: meaning.currency,
-              reason: 'PAID_AFTER_ORDER_CLOSED',
-            },
-          ]);
+          await this.requestRefunds(
+            trx,
+            [
+              {
+                orderId,
+                raffleId,
+                provider: 'stripe',
+                paymentRef: meaning.intentId,
+                amountMinor: meaning.amountMinor,
+                currency: meaning.currency,
+                reason: 'PAID_AFTER_ORDER_CLOSED',
+              },
+            ],
+            origin,
+          );
         }
       },
     );
@@ -317,6 +330,7 @@ export class PaymentService {
   private async failed(
     meaning: Extract<ProviderEvent, { kind: 'payment-failed' }>,
     eventId: string,
+    origin: Origin,
     record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
@@ -339,7 +353,13 @@ export class PaymentService {
       await this.ledger.append(trx, {
         type: 'PAYMENT_FAILED',
         subject: raffleSubject(payment.raffle_id),
-        payload: { orderId: payment.order_id, intentId: meaning.intentId, failure: meaning.failure, eventId },
+        payload: {
+          orderId: payment.order_id,
+          intentId: meaning.intentId,
+          failure: meaning.failure,
+          eventId,
+          ...originFields(origin),
+        },
       });
       return 'payment-failed';
     });
@@ -347,6 +367,7 @@ export class PaymentService {
 
   private async canceled(
     meaning: Extract<ProviderEvent, { kind: 'payment-canceled' }>,
+    origin: Origin,
     record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     if (!meaning.orderId || !this.handler) {
@@ -354,7 +375,7 @@ export class PaymentService {
       return 'unknown-order';
     }
     const orderId = meaning.orderId;
-    await this.handler.paymentCanceled(orderId, 'PAYMENT_CANCELED', async (trx) => {
+    await this.handler.paymentCanceled(orderId, 'PAYMENT_CANCELED', origin, async (trx) => {
       await record(trx, 'payment-canceled');
       const payment = await this.repository.paymentForUpdate(trx, orderId);
       if (payment?.status === 'REQUIRES_PAYMENT') {
@@ -366,6 +387,7 @@ export class PaymentService {
 
   private async refundUpdated(
     meaning: Extract<ProviderEvent, { kind: 'refund-updated' }>,
+    origin: Origin,
     record: (trx: Tx, outcome: string) => Promise<void>,
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
@@ -380,13 +402,14 @@ export class PaymentService {
       }
       const outcome =
         meaning.status === 'succeeded'
-          ? await this.refunds.complete(trx, refund, meaning.providerRefundId)
+          ? await this.refunds.complete(trx, refund, meaning.providerRefundId, origin)
           : meaning.status === 'failed' || meaning.status === 'canceled'
             ? await this.refunds.fail(
                 trx,
                 refund,
                 meaning.providerRefundId,
                 meaning.failure ?? meaning.status,
+                origin,
               )
             : 'refund-pending';
       await record(trx, outcome);
@@ -394,6 +417,9 @@ export class PaymentService {
     });
   }
 }
+
+/** The actor of what a verified Stripe webhook causes. */
+const STRIPE = { type: 'provider', name: 'stripe' } as const;
 
 /** Another delivery of the same event was recorded first. */
 class DuplicateDelivery extends Error {}

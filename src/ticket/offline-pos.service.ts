@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { originFields, type Origin } from '../audit/significant-event.js';
 import type { Principal } from '../auth/roles.js';
 import { DomainException } from '../common/domain.exception.js';
 import { DatabaseService } from '../database/database.service.js';
@@ -57,6 +58,7 @@ export class OfflinePosService {
     deviceId: string,
     tickets: number,
     who: Principal,
+    origin: Origin,
   ): Promise<BlockView & { blockKey: string }> {
     const raffle = await this.requireRaffle(raffleId);
     const rule = raffle.profile.numberReservation;
@@ -127,6 +129,7 @@ export class OfflinePosService {
           first: block.first_number,
           last: block.last_number,
           tickets,
+          ...originFields(origin),
         },
       });
       return block;
@@ -156,6 +159,7 @@ export class OfflinePosService {
       verificationCode?: string;
     }>,
     who: Principal,
+    origin: Origin,
   ): Promise<{ block: BlockView; recorded: Receipt[]; alreadyRecorded: number }> {
     const found = await this.requireBlock(blockId);
     const raffle = await this.requireRaffle(found.raffle_id);
@@ -225,7 +229,7 @@ export class OfflinePosService {
         };
       });
       const drafts: LedgerDraft[] = rows.map((row) => {
-        const entry = soldEntry(row, row.sold_at as Date);
+        const entry = soldEntry(row, row.sold_at as Date, origin);
         entry.payload.uploadedAt = now.toISOString();
         return entry;
       });
@@ -303,6 +307,7 @@ export class OfflinePosService {
     deviceId: string | undefined,
     reason: string | undefined,
     who: Principal,
+    origin: Origin,
   ): Promise<BlockView> {
     const found = await this.requireBlock(blockId);
     const operator = who.roles.some((role) => role === 'operator' || role === 'admin');
@@ -346,6 +351,7 @@ export class OfflinePosService {
           tickets: returned,
           reason: closeReason,
           by: who.sub,
+          ...originFields(origin),
         },
       });
       return {

@@ -6,6 +6,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { CallerOrigin } from '../audit/request-context.decorator.js';
+import type { Origin } from '../audit/significant-event.js';
 import { Authenticated } from '../auth/access.decorators.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/roles.js';
@@ -42,8 +44,9 @@ export class PosController {
     @Param() params: RaffleIdParamsDto,
     @Body() dto: ReserveBlockDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<ReservedBlockDto> {
-    return this.pos.reserve(params.raffleId, dto.deviceId, dto.tickets, who);
+    return this.pos.reserve(params.raffleId, dto.deviceId, dto.tickets, who, origin);
   }
 
   @Get('blocks/:blockId')
@@ -69,8 +72,9 @@ export class PosController {
     @Param() params: BlockParamsDto,
     @Body() dto: UploadSalesDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<UploadResultDto> {
-    return this.pos.upload(params.blockId, dto.deviceId, dto.sales, who);
+    return this.pos.upload(params.blockId, dto.deviceId, dto.sales, who, origin);
   }
 
   @Post('blocks/:blockId/return')
@@ -84,7 +88,8 @@ export class PosController {
     @Param() params: BlockParamsDto,
     @Body() dto: ReturnBlockDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<BlockDto> {
-    return this.pos.returnBlock(params.blockId, dto.deviceId, dto.reason, who);
+    return this.pos.returnBlock(params.blockId, dto.deviceId, dto.reason, who, origin);
   }
 }
