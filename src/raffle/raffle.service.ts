@@ -470,11 +470,14 @@ function iso(date: Date | null): string | null {
 }
 
 export function toView(row: RaffleRow): RaffleView {
+  const rules = parseRules(row.rules);
   return {
     id: row.id,
     status: row.status,
     version: row.version,
-    ...parseRules(row.rules),
+    ...rules,
+    // Rules stored before a raffle could name its site have no such member (and keep their hash).
+    site: rules.site ?? null,
     rulesHash: row.rules_hash,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
