@@ -28,7 +28,10 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    trustProxy: config.TRUST_PROXY,
+    // Behind the ALB, trust its one hop only: the address it appends to X-Forwarded-For is the
+    // client's. Trusting every hop (`true`) would take the leftmost entry, which the client writes
+    // itself, into every journaled source address and every rate-limit key.
+    trustProxy: config.TRUST_PROXY ? (_address: string, hop: number) => hop < 1 : false,
     bodyLimit: 1024 * 1024,
     // Reuse a caller's request id when it is well-formed; pino-http then logs the same id.
     // Errors Fastify raises before routing (URI too long, bad URL) keep the one error shape too.

@@ -1,3 +1,4 @@
+import { SYSTEM_ORIGIN } from '../src/audit/significant-event.js';
 import { verifyDrawProof } from '../src/draw/core/index.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
 import { sell, sellOffline, shortRaffle, until, voidOrder } from './support/draws.js';
@@ -65,7 +66,13 @@ describe('a draw over 1,000,000 tickets (postgres)', () => {
     expect(seal[0]).toMatchObject({ sales_closed: true, ticket_count: sold });
 
     const drawStarted = Date.now();
-    const row = await draws.run(raffle.id, 'main', 'test-operator', new Date(Date.now() + 31 * 60_000));
+    const row = await draws.run(
+      raffle.id,
+      'main',
+      'test-operator',
+      SYSTEM_ORIGIN,
+      new Date(Date.now() + 31 * 60_000),
+    );
     const drawMs = Date.now() - drawStarted;
     const winner = (JSON.parse(row.tickets) as number[])[0];
     const inOffline = offline.some((r) => r.first <= winner && winner <= r.last);

@@ -1,3 +1,4 @@
+import { SYSTEM_ORIGIN } from '../src/audit/significant-event.js';
 import { DatabaseService } from '../src/database/database.service.js';
 import { RaffleService } from '../src/raffle/raffle.service.js';
 import { TicketService } from '../src/ticket/ticket.service.js';
@@ -44,7 +45,7 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
   const drawNow = (raffleId: string) =>
     t.app
       .get(DatabaseService)
-      .transaction((trx) => t.app.get(RaffleService).markDrawn(trx, raffleId, 'system:draw'));
+      .transaction((trx) => t.app.get(RaffleService).markDrawn(trx, raffleId, 'system:draw', SYSTEM_ORIGIN));
 
   it('refuses to reserve numbers where they may only be issued on a purchase (Ontario)', async () => {
     const raffle = await openRaffle(t, admin, { jurisdiction: 'ON-AGCO' });
@@ -210,6 +211,17 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
       reason: 'End of shift',
       deviceId: 'handheld-1',
     });
+    // The reservation, each uploaded sale and the return name the seller, its address and its request.
+    const bySeller = (response: { headers: Record<string, unknown> }) => ({
+      actor: { type: 'user', sub: 'sam-seller', roles: ['seller'] },
+      source: '127.0.0.1',
+      requestId: response.headers['x-request-id'],
+    });
+    expect(entries[2].payload).toMatchObject(bySeller(reserved));
+    for (const sale of entries.slice(4, 7)) {
+      expect(sale.payload).toMatchObject({ channel: 'POS_OFFLINE', ...bySeller(uploaded) });
+    }
+    expect(entries[8].payload).toMatchObject(bySeller(returned));
     const ranges = (await t.app.get(TicketService).soldRanges(raffle.id)).map((r) => [r.first, r.last]);
     expect(ranges).toEqual([
       [1, 5],

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import type { Origin } from '../src/audit/significant-event.js';
 import { DatabaseService } from '../src/database/database.service.js';
 import { PrizeClaimsService } from '../src/draw/claims/prize-claims.service.js';
 import { commitPersonalData } from '../src/draw/core/claim-entries.js';
@@ -12,6 +13,13 @@ import { bearer, startTestApp, type TestApp } from './support/app.js';
 import { sell, shortRaffle, until } from './support/draws.js';
 import { journal } from './support/journal.js';
 import type { Headers } from './support/sales.js';
+
+/** The admin settling through the service directly (with a clock past the claim period). */
+const ADMIN_ORIGIN: Origin = {
+  actor: { type: 'user', sub: 'alice-admin', roles: ['admin'] },
+  source: null,
+  requestId: null,
+};
 
 type Order = Awaited<ReturnType<typeof sell>> & { receipt: { verificationCode: string } };
 
@@ -410,7 +418,9 @@ describe('prize claims and winner contact attempts (postgres)', () => {
     // Settlement waits while the claim period runs, and goes ahead once it is over, listing the prize.
     const early = await post(`/v1/raffles/${b.id}/settle`, { note: 'closing the books' }, admin);
     expect(early.json().code).toBe('PRIZES_UNCLAIMED');
-    await t.app.get(DrawService).settle(b.id, 'main prize unclaimed after its period', 'alice-admin', late);
+    await t.app
+      .get(DrawService)
+      .settle(b.id, 'main prize unclaimed after its period', 'alice-admin', ADMIN_ORIGIN, late);
     expect((await results(b.id)).status).toBe('SETTLED');
     const settledEntry = (await journal(t, `raffle/${b.id}`)).find((e) => e.type === 'RAFFLE_SETTLED')!;
     expect(settledEntry.payload).toMatchObject({

@@ -10,6 +10,9 @@ import { journal } from './support/journal.js';
 import { openRaffle, order, posCash, type Headers } from './support/sales.js';
 
 /** Every report, in each format, reconciled with the journal of a seeded raffle. */
+/** Where the raffle of these reports is held (RPT-1: North Dakota's summary names the site). */
+const SITE = 'Fargo Civic Center, 207 4th St N, Fargo ND';
+
 describe.each(['pglite', 'postgres'] as const)('reports on %s', (engine) => {
   let t: TestApp;
   let admin: Headers;
@@ -50,7 +53,7 @@ describe.each(['pglite', 'postgres'] as const)('reports on %s', (engine) => {
     sellerSam = bearer(await t.token(['seller'], 'sam-seller'));
     sellerKim = bearer(await t.token(['seller'], 'kim-seller'));
 
-    const raffle = await openRaffle(t, admin);
+    const raffle = await openRaffle(t, admin, { site: SITE });
     raffleId = raffle.id;
     const sell = async (headers: Headers, body: object) => {
       const response = await order(t, raffleId, headers, body);
@@ -119,12 +122,14 @@ describe.each(['pglite', 'postgres'] as const)('reports on %s', (engine) => {
     expect(report.reconciliation.matches).toBe(true);
     expect(report.reconciliation.lines.length).toBeGreaterThan(8);
     expect(report.facts).toContainEqual({ label: 'Licence number', value: 'RAF-2026-000123' });
+    expect(report.facts).toContainEqual({ label: 'Site', value: SITE });
 
     const csv = await get(`/v1/reports/raffles/${raffleId}/summary?format=csv`);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.headers['content-disposition']).toContain(`raffle-summary-${raffleId}-at-`);
     expect(csv.body).toContain(`# ledger tree size: ${report.ledger.treeSize}\r\n`);
+    expect(csv.body).toContain(`# Site: ${SITE}\r\n`);
     expect(csv.body).toContain(`# ledger root hash: ${report.ledger.rootHash}\r\n`);
     expect(csv.body).toContain('# reconciliation with the operational records: matches');
     expect(csv.body).toContain('item,orders,tickets,amountMinor\r\nGross sales,6,43,12000\r\n');
@@ -139,6 +144,7 @@ describe.each(['pglite', 'postgres'] as const)('reports on %s', (engine) => {
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const text = pdfText(pdf.rawPayload);
     expect(text).toContain('Raffle summary: Hospital Foundation 50/50');
+    expect(text).toContain(`Site: ${SITE}`);
     expect(text).toContain(report.ledger.rootHash);
     expect(text).toMatch(new RegExp(`Tree size: ${report.ledger.treeSize}\\b`));
     expect(text).toContain('Reconciliation with the operational records: matches');

@@ -35,12 +35,15 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
     await stripe?.stop();
   });
 
+  /** Delivered from one of Stripe's webhook addresses (no proxy in front here). */
+  const STRIPE_ADDRESS = '54.187.174.169';
   function deliver(delivery: { payload: string; signature: string }) {
     return t.app.inject({
       method: 'POST',
       url: '/v1/payments/stripe/webhook',
       payload: delivery.payload,
       headers: { 'content-type': 'application/json', 'stripe-signature': delivery.signature },
+      remoteAddress: STRIPE_ADDRESS,
     });
   }
   async function getOrder(orderId: string) {
@@ -124,7 +127,19 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
       first: 1,
       last: 5,
       payment: { provider: 'stripe', ref: intent.id },
+      // Issued because Stripe's signed webhook said so, delivered from its address in that request.
+      actor: { type: 'provider', name: 'stripe' },
+      source: STRIPE_ADDRESS,
+      requestId: first.headers['x-request-id'],
     });
+    // The order itself, and its payment, were the storefront's request.
+    for (const entry of entries.slice(2, 4)) {
+      expect(entry.payload).toMatchObject({
+        actor: { type: 'user', sub: 'storefront', roles: ['seller'] },
+        source: '127.0.0.1',
+        requestId: placed.headers['x-request-id'],
+      });
+    }
   });
 
   it('refuses webhooks whose signature does not match the raw body, and changes nothing', async () => {

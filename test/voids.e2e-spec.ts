@@ -1,3 +1,4 @@
+import { SYSTEM_ORIGIN } from '../src/audit/significant-event.js';
 import { DatabaseService } from '../src/database/database.service.js';
 import { RaffleService } from '../src/raffle/raffle.service.js';
 import { TicketService } from '../src/ticket/ticket.service.js';
@@ -125,11 +126,11 @@ describe.each(['pglite', 'postgres'] as const)('voids, refunds and cancellation 
     const late = (await order(t, raffle.id, seller)).json();
     await t.app.inject({ method: 'POST', url: `/v1/raffles/${raffle.id}/close`, headers: admin });
     expect((await voidOrder(early.orderId, operator)).statusCode).toBe(200);
-    await t.app
-      .get(DatabaseService)
-      .transaction((trx) =>
-        t.app.get(RaffleService).markDrawn(trx, raffle.id, 'system:draw', { winningNumber: 2 }),
-      );
+    await t.app.get(DatabaseService).transaction((trx) =>
+      t.app.get(RaffleService).markDrawn(trx, raffle.id, 'system:draw', SYSTEM_ORIGIN, {
+        winningNumber: 2,
+      }),
+    );
     const afterDraw = await voidOrder(late.orderId, operator);
     expect(afterDraw.statusCode).toBe(409);
     expect(afterDraw.json().message).toContain('DRAWN');

@@ -82,7 +82,10 @@ export interface EventRow {
   type: string;
   category: EventCategory;
   subject: string | null;
-  /** `user:<sub>`, `system`, `anonymous`, or the acting user a business entry names (`by`, `sellerId`). */
+  /**
+   * `user:<sub>`, `system`, `anonymous`, `provider:<name>`; for a business entry journaled before it
+   * carried an `actor`, the acting user it names (`by`, `sellerId`).
+   */
   actor: string;
   outcome: string;
   component: string;
@@ -91,26 +94,46 @@ export interface EventRow {
   details: unknown;
 }
 
+type ActorJson = { type?: unknown; sub?: unknown; name?: unknown };
+
+function actorLabel(actor: ActorJson): string {
+  if (actor.type === 'user') return `user:${typeof actor.sub === 'string' ? actor.sub : ''}`;
+  if (actor.type === 'provider') return `provider:${typeof actor.name === 'string' ? actor.name : ''}`;
+  return typeof actor.type === 'string' ? actor.type : 'unknown';
+}
+
+/** The actor of a business entry: its `actor` (the schedule's name, `system:...`, kept), else its `by`. */
+function businessActor(actor: ActorJson | undefined, by: string | null): string {
+  if (actor !== undefined && !(actor.type === 'system' && by?.startsWith('system:')))
+    return actorLabel(actor);
+  if (by === null) return 'system';
+  return by.startsWith('system') ? by : `user:${by}`;
+}
+
 /** Reads any journal entry as a significant-event row (docs/audit.md section 1). */
 export function eventRow(entry: Readonly<JournalEntry>): EventRow {
   const p = entry.payload as Record<string, unknown>;
   const category = eventCategory(entry.type);
-  const actor = p.actor as { type?: string; sub?: string } | undefined;
-  const isSignificant = actor !== undefined && typeof actor === 'object' && typeof p.outcome === 'string';
-  if (isSignificant) {
+  const actor =
+    typeof p.actor === 'object' && p.actor !== null && !Array.isArray(p.actor)
+      ? (p.actor as ActorJson)
+      : undefined;
+  const source = typeof p.source === 'string' ? p.source : null;
+  if (actor !== undefined && typeof p.outcome === 'string') {
     return {
       seq: entry.seq,
       time: entry.time,
       type: entry.type,
       category,
       subject: entry.subject,
-      actor: actor.type === 'user' ? `user:${actor.sub ?? ''}` : (actor.type ?? 'unknown'),
+      actor: actorLabel(actor),
       outcome: p.outcome as string,
       component: typeof p.component === 'string' ? p.component : category,
-      source: typeof p.source === 'string' ? p.source : null,
+      source,
       details: p.details ?? null,
     };
   }
+  // A business entry: its own payload, with `actor` and `source` since they carry them.
   const by = typeof p.by === 'string' ? p.by : typeof p.sellerId === 'string' ? p.sellerId : null;
   return {
     seq: entry.seq,
@@ -118,10 +141,10 @@ export function eventRow(entry: Readonly<JournalEntry>): EventRow {
     type: entry.type,
     category,
     subject: entry.subject,
-    actor: by === null ? 'system' : by.startsWith('system') ? by : `user:${by}`,
+    actor: businessActor(actor, by),
     outcome: entry.type.endsWith('_FAILED') || entry.type === 'RNG_FAULT' ? 'failure' : 'success',
     component: category,
-    source: null,
+    source,
     details: p,
   };
 }

@@ -1,6 +1,9 @@
 import {
   ANONYMOUS,
+  originFields,
+  requestOrigin,
   SYSTEM,
+  SYSTEM_ORIGIN,
   significantEventPayload,
   subjectFor,
   withoutUndefined,
@@ -62,5 +65,40 @@ describe('significant events', () => {
       c: [{ e: null }],
       f: {},
     });
+  });
+});
+
+describe('the origin of a business entry', () => {
+  it('names the verified caller with its roles, its address and the request id', () => {
+    const principal = {
+      sub: 'oscar',
+      roles: ['operator' as const],
+      issuer: 'https://idp',
+      token: { id: 'jti-1' },
+    };
+    const origin = requestOrigin(principal, { source: '198.51.100.7', requestId: 'req-9' });
+    expect(originFields(origin)).toEqual({
+      actor: { type: 'user', sub: 'oscar', roles: ['operator'], issuer: 'https://idp' },
+      source: '198.51.100.7',
+      requestId: 'req-9',
+    });
+    // The token is evidence of a sign-in, not of a sale; and the entry keeps its own roles.
+    principal.roles.push('admin' as never);
+    expect(origin.actor).toEqual({ type: 'user', sub: 'oscar', roles: ['operator'], issuer: 'https://idp' });
+  });
+
+  it('is anonymous on a public route until the service knows better (a signed webhook)', () => {
+    expect(requestOrigin(undefined, { source: '192.0.2.1', requestId: 'r' })).toEqual({
+      actor: { type: 'anonymous' },
+      source: '192.0.2.1',
+      requestId: 'r',
+    });
+  });
+
+  it('is the system from nowhere for the service own schedules, and cannot be changed', () => {
+    expect(originFields(SYSTEM_ORIGIN)).toEqual({ actor: { type: 'system' }, source: null, requestId: null });
+    expect(() => {
+      (SYSTEM_ORIGIN as { source: string | null }).source = '203.0.113.1';
+    }).toThrow(TypeError);
   });
 });

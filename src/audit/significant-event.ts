@@ -25,14 +25,56 @@ export const SIGNIFICANT_EVENT_TYPES = {
 
 export type Outcome = 'success' | 'failure' | 'denied';
 
-/** Who caused the event: a verified user, nobody identified (no or a bad token), or the service itself. */
+/**
+ * Who caused the event: a verified user, nobody identified (no or a bad token), the service itself,
+ * or a payment provider whose signed callback (webhook) caused it.
+ */
 export type Actor =
   | { type: 'user'; sub: string; roles: string[]; issuer?: string }
   | { type: 'anonymous' }
-  | { type: 'system' };
+  | { type: 'system' }
+  | { type: 'provider'; name: string };
 
 export const SYSTEM: Actor = { type: 'system' };
 export const ANONYMOUS: Actor = { type: 'anonymous' };
+
+/**
+ * Where a business change came from: who made it, from which address, in which request. Every
+ * journaled business entry (sales, voids, refunds, raffle lifecycle, draws, payments) carries these
+ * three fields beside its own (docs/audit.md section 1.3), so an auditor reads the same who / where
+ * in a sale as in a sign-in.
+ */
+export interface Origin {
+  actor: Actor;
+  /** The client address (`request.ip`); null for the service's own schedules. */
+  source: string | null;
+  /** The request id (`X-Request-Id`); null for the service's own schedules. */
+  requestId: string | null;
+}
+
+/** The service's own schedules (closing sales, releasing holds, paying refunds, scheduled draws). */
+export const SYSTEM_ORIGIN: Origin = Object.freeze({ actor: SYSTEM, source: null, requestId: null });
+
+/** The origin of a request, from its verified caller (anonymous on a public route). */
+export function requestOrigin(
+  caller: SignificantEvent['actor'] | undefined,
+  request: { source: string; requestId: string },
+): Origin {
+  return {
+    actor: caller ? normaliseActor(caller) : ANONYMOUS,
+    source: request.source,
+    requestId: request.requestId,
+  };
+}
+
+/** The `actor`, `source` and `requestId` members of a business entry's payload. */
+export function originFields(origin: Origin): {
+  actor: JsonObject;
+  source: string | null;
+  requestId: string | null;
+} {
+  return { actor: origin.actor as JsonObject, source: origin.source, requestId: origin.requestId };
+}
 
 /** What a module hands `AuditService.record`. */
 export interface SignificantEvent {
@@ -45,7 +87,7 @@ export interface SignificantEvent {
   outcome: Outcome;
   /** The part of the system concerned: 'auth', 'service', 'integrity', 'config', ... */
   component: string;
-  /** The client address (`@SourceAddress()`), or null for the service's own work. */
+  /** The client address (`@RequestOrigin()`), or null for the service's own work. */
   source?: string | null;
   /** The request id, when the event comes from a request. */
   requestId?: string | null;
@@ -84,7 +126,7 @@ export function withoutUndefined<T>(value: T): T {
 }
 
 export function normaliseActor(actor: SignificantEvent['actor']): Actor {
-  if ('type' in actor) return actor.type === 'user' ? { ...actor, roles: [...actor.roles] } : actor;
+  if ('type' in actor) return actor.type === 'user' ? { ...actor, roles: [...actor.roles] } : { ...actor };
   return {
     type: 'user',
     sub: actor.sub,

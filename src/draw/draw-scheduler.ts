@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { SYSTEM_ORIGIN } from '../audit/significant-event.js';
 import { DomainException } from '../common/domain.exception.js';
 import { AppConfig } from '../config/environment.js';
 import { DrawService, SCHEDULER } from './draw.service.js';
@@ -54,7 +55,9 @@ export class DrawScheduler implements OnApplicationBootstrap, OnApplicationShutd
       return;
     }
     for (const { raffleId, prizeId } of due) {
-      await this.attempt(`${raffleId}/${prizeId}`, () => this.draws.run(raffleId, prizeId, SCHEDULER));
+      await this.attempt(`${raffleId}/${prizeId}`, () =>
+        this.draws.run(raffleId, prizeId, SCHEDULER, SYSTEM_ORIGIN),
+      );
     }
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Origin } from '../audit/significant-event.js';
 import { DomainException } from '../common/domain.exception.js';
 import type { JournalEntry } from '../ledger/core/entry.js';
 import type { InclusionProofJson } from '../ledger/core/proof-json.js';
@@ -154,19 +155,19 @@ export class DrawViews {
   ) {}
 
   /** Runs a due draw by hand (or returns the one made already) and shows it as journaled. */
-  async run(raffleId: string, prizeId: string, by: string): Promise<DrawView> {
-    const row = await this.draws.run(raffleId, prizeId, by);
+  async run(raffleId: string, prizeId: string, by: string, origin: Origin): Promise<DrawView> {
+    const row = await this.draws.run(raffleId, prizeId, by, origin);
     return this.draw(row.id);
   }
 
-  async redraw(drawId: string, input: RedrawInput, by: string): Promise<DrawView> {
-    const row = await this.draws.redraw(drawId, input, by);
+  async redraw(drawId: string, input: RedrawInput, by: string, origin: Origin): Promise<DrawView> {
+    const row = await this.draws.redraw(drawId, input, by, origin);
     return this.draw(row.id);
   }
 
   /** Settles a drawn raffle and shows its results. */
-  async settle(raffleId: string, note: string, by: string): Promise<RaffleResultsView> {
-    await this.draws.settle(raffleId, note, by);
+  async settle(raffleId: string, note: string, by: string, origin: Origin): Promise<RaffleResultsView> {
+    await this.draws.settle(raffleId, note, by, origin);
     return this.results(raffleId);
   }
 

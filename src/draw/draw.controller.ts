@@ -6,6 +6,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { CallerOrigin } from '../audit/request-context.decorator.js';
+import type { Origin } from '../audit/significant-event.js';
 import { Authenticated, Public } from '../auth/access.decorators.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/roles.js';
@@ -39,8 +41,12 @@ export class DrawController {
     description:
       'DRAW_NOT_DUE, DRAW_WAITING (sales not settled, offline blocks out), RAFFLE_NOT_DRAWABLE, DRAW_METHOD_PHYSICAL',
   })
-  run(@Body() dto: RunDrawDto, @CurrentPrincipal() who: Principal): Promise<DrawDto> {
-    return this.views.run(dto.raffleId, dto.prizeId, who.sub);
+  run(
+    @Body() dto: RunDrawDto,
+    @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
+  ): Promise<DrawDto> {
+    return this.views.run(dto.raffleId, dto.prizeId, who.sub, origin);
   }
 
   @Post('draws/:drawId/redraw')
@@ -59,8 +65,9 @@ export class DrawController {
     @Param() params: DrawParamsDto,
     @Body() dto: RedrawDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<DrawDto> {
-    return this.views.redraw(params.drawId, dto, who.sub);
+    return this.views.redraw(params.drawId, dto, who.sub, origin);
   }
 
   @Get('draws/:drawId')
@@ -110,7 +117,8 @@ export class DrawController {
     @Param() params: RaffleResultsParamsDto,
     @Body() dto: SettleRaffleDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<RaffleResultsDto> {
-    return this.views.settle(params.raffleId, dto.note, who.sub);
+    return this.views.settle(params.raffleId, dto.note, who.sub, origin);
   }
 }

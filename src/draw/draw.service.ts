@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { originFields, type Origin } from '../audit/significant-event.js';
 import { DomainException } from '../common/domain.exception.js';
 import { AppConfig } from '../config/environment.js';
 import { DatabaseService, sqlState, type Tx } from '../database/database.service.js';
@@ -117,7 +118,13 @@ export class DrawService implements OnModuleInit {
    * Makes the draw of one prize (or recurring occurrence) once it is due: seals its set if that is
    * not done, then draws. If the draw was made already (here or by another replica), returns it.
    */
-  async run(raffleId: string, prizeId: string, by: string, now = new Date()): Promise<DrawRow> {
+  async run(
+    raffleId: string,
+    prizeId: string,
+    by: string,
+    origin: Origin,
+    now = new Date(),
+  ): Promise<DrawRow> {
     const raffle = await this.requireRaffle(raffleId);
     if (raffle.rules.drawMethod !== 'RNG') {
       throw new DomainException(
@@ -149,7 +156,7 @@ export class DrawService implements OnModuleInit {
       );
     }
     const seal = await this.sealFor(raffle, planned, now);
-    return this.draw(raffle, planned, seal, by);
+    return this.draw(raffle, planned, seal, by, origin);
   }
 
   /**
@@ -376,7 +383,13 @@ export class DrawService implements OnModuleInit {
     }
   }
 
-  private async draw(raffle: FrozenRaffle, planned: PrizeDraw, seal: SealRow, by: string): Promise<DrawRow> {
+  private async draw(
+    raffle: FrozenRaffle,
+    planned: PrizeDraw,
+    seal: SealRow,
+    by: string,
+    origin: Origin,
+  ): Promise<DrawRow> {
     const subject = raffleEntrySubject(raffle.id);
     const set = await this.sets.setOf(seal);
     // DRAW-4: the running code is authenticated right before every draw (journaled by integrity).
@@ -421,7 +434,7 @@ export class DrawService implements OnModuleInit {
       const [entry, prizeEntry] = await this.ledger.append(
         trx,
         drawResultDraft(payload),
-        this.prizeDraft(raffle, planned, payload.drawId, seal, amount, by),
+        this.prizeDraft(raffle, planned, payload.drawId, seal, amount, by, origin),
       );
       made = {
         id: payload.drawId,
@@ -440,7 +453,7 @@ export class DrawService implements OnModuleInit {
         drawn_at: drawnAt,
       };
       await this.repository.insertDraw(trx, made);
-      await this.markDrawnIfComplete(trx, raffle, [...prior, made], by);
+      await this.markDrawnIfComplete(trx, raffle, [...prior, made], by, origin);
       return made;
     });
     if (row === made) {
@@ -503,12 +516,13 @@ export class DrawService implements OnModuleInit {
     raffle: FrozenRaffle,
     draws: DrawRow[],
     by: string,
+    origin: Origin,
   ): Promise<void> {
     if ((await this.raffles.statusInTransaction(trx, raffle.id)) !== 'CLOSED') return;
     const results = new Map(draws.filter((d) => d.kind === 'result').map((d) => [d.prize_id, d]));
     const planned = prizeDraws(raffle.rules);
     if (!planned.every((d) => results.has(d.prizeId))) return;
-    await this.raffles.markDrawn(trx, raffle.id, by, {
+    await this.raffles.markDrawn(trx, raffle.id, by, origin, {
       draws: planned.map((d) => ({ prizeId: d.prizeId, drawId: results.get(d.prizeId)!.id })),
     });
   }
@@ -547,7 +561,11 @@ export class DrawService implements OnModuleInit {
     };
   }
 
-  /** DRAW_PRIZE: what a draw (or redraw) awards, and who ran it (LOG-5: the scheduler or a named user). */
+  /**
+   * DRAW_PRIZE: what a draw (or redraw) awards, and who ran it from where (LOG-3, LOG-5: the scheduler
+   * or a named user). The origin goes here, not in DRAW_RESULT / DRAW_REDRAWN: those are read exactly
+   * by the verifier and published whole with every draw proof, and a caller's address is not public.
+   */
   private prizeDraft(
     raffle: FrozenRaffle,
     planned: PrizeDraw,
@@ -555,6 +573,7 @@ export class DrawService implements OnModuleInit {
     seal: SealRow,
     amount: JsonObject,
     by: string,
+    origin: Origin,
   ) {
     return {
       type: DRAW_PRIZE,
@@ -570,6 +589,7 @@ export class DrawService implements OnModuleInit {
         currency: raffle.rules.currency,
         ...amount,
         by,
+        ...originFields(origin),
       },
     };
   }
@@ -580,7 +600,7 @@ export class DrawService implements OnModuleInit {
    * Replaces one winner of a prize (DRAW-6, DRAW-7): admin only, with a cause and a reason, from the
    * same sealed set without the replaced ticket and the prize's other winners; DRAW_REDRAWN journaled.
    */
-  async redraw(drawId: string, input: RedrawInput, by: string): Promise<DrawRow> {
+  async redraw(drawId: string, input: RedrawInput, by: string, origin: Origin): Promise<DrawRow> {
     const replaced = await this.repository.draw(drawId);
     if (!replaced) throw drawNotFound(drawId);
     const resultId = replaced.kind === 'result' ? replaced.id : replaced.replaces_draw_id!;
@@ -668,7 +688,7 @@ export class DrawService implements OnModuleInit {
         const [entry, prizeEntry] = await this.ledger.append(
           trx,
           drawRedrawnDraft(payload),
-          this.prizeDraft(raffle, planned, payload.drawId, seal, amount, by),
+          this.prizeDraft(raffle, planned, payload.drawId, seal, amount, by, origin),
         );
         made = {
           id: payload.drawId,
@@ -743,13 +763,13 @@ export class DrawService implements OnModuleInit {
    * trust or handled as the profile requires; docs/draws.md section 13.4): an admin's statement,
    * journaled with the raffle's draws, claims and unclaimed prizes as RAFFLE_SETTLED.
    */
-  async settle(raffleId: string, note: string, by: string, now = new Date()): Promise<void> {
+  async settle(raffleId: string, note: string, by: string, origin: Origin, now = new Date()): Promise<void> {
     const raffle = await this.requireRaffle(raffleId);
     await this.database.transaction(async (trx) => {
       await this.repository.lockRaffle(trx, raffle.id);
       const draws = await this.repository.draws(raffle.id, trx);
       const claims = (await this.claimGuards?.settle(trx, raffle, draws, now)) ?? {};
-      await this.raffles.markSettled(trx, raffle.id, by, {
+      await this.raffles.markSettled(trx, raffle.id, by, origin, {
         note,
         draws: draws.map((d) => ({ drawId: d.id, prizeId: d.prize_id, kind: d.kind })),
         ...claims,

@@ -1,3 +1,4 @@
+import type { Origin } from '../audit/significant-event.js';
 import type { Tx } from '../database/database.service.js';
 import type { PaymentProviderName } from './payment-provider.js';
 
@@ -9,6 +10,8 @@ export interface PaymentSettlement {
   amountMinor: number;
   currency: string;
   eventId: string;
+  /** The provider's callback that reported it (provider actor, its address and request id). */
+  origin: Origin;
 }
 
 /**
@@ -36,7 +39,12 @@ export type SettlementRecorder = (
 export interface PaymentSettlementHandler {
   paymentSucceeded(settlement: PaymentSettlement, record: SettlementRecorder): Promise<SettlementResult>;
   /** The provider will never take this payment: release the order's hold if it still waits. */
-  paymentCanceled(orderId: string, reason: string, record: (trx: Tx) => Promise<void>): Promise<void>;
+  paymentCanceled(
+    orderId: string,
+    reason: string,
+    origin: Origin,
+    record: (trx: Tx) => Promise<void>,
+  ): Promise<void>;
 }
 
 /** A refund the ticket module asks for, inside the transaction that voids or cancels the order. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
-import { SYSTEM, subjectFor, type SignificantEvent } from '../audit/significant-event.js';
+import { originFields, subjectFor, type Origin, type SignificantEvent } from '../audit/significant-event.js';
 import { DomainException } from '../common/domain.exception.js';
 import { DatabaseService, type Tx } from '../database/database.service.js';
 import { LedgerService, type LedgerDraft } from '../ledger/ledger.service.js';
@@ -69,7 +69,7 @@ export class PaymentService {
    * Starts the provider payment of an order awaiting it, once: a retry finds the stored payment (or
    * the provider's idempotency key returns the same intent) and never creates a second one.
    */
-  async start(method: string, request: PaymentRequest): Promise<StartedPayment> {
+  async start(method: string, request: PaymentRequest, origin: Origin): Promise<StartedPayment> {
     const existing = await this.repository.payment(request.orderId);
     if (existing) return { intentId: existing.intent_id, clientSecret: existing.client_secret };
     const provider = this.providers.get(method);
@@ -107,6 +107,7 @@ export class PaymentService {
             intentId: started.intentId,
             amountMinor: request.amountMinor,
             currency: request.currency,
+            ...originFields(origin),
           },
         });
       }
@@ -135,7 +136,7 @@ export class PaymentService {
    * too late): one per order, journaled with the change that caused it. The worker pays them out
    * after the commit.
    */
-  async requestRefunds(trx: Tx, orders: RefundOrder[], now = new Date()): Promise<number> {
+  async requestRefunds(trx: Tx, orders: RefundOrder[], origin: Origin, now = new Date()): Promise<number> {
     if (orders.length === 0) return 0;
     const rows = orders.map((order) => ({
       id: randomUUID(),
@@ -169,6 +170,7 @@ export class PaymentService {
           amountMinor: row.amount_minor,
           currency: row.currency,
           reason: row.reason,
+          ...originFields(origin),
         },
       }));
     for (let i = 0; i < drafts.length; i += LEDGER_CHUNK) {
@@ -198,6 +200,7 @@ export class PaymentService {
   async handleStripeWebhook(
     rawBody: Buffer | undefined,
     signature: string | undefined,
+    request: Origin,
   ): Promise<WebhookResult> {
     const stripe = this.providers.stripe;
     if (!stripe) throw new DomainException(404, 'NOT_FOUND', 'Stripe is not enabled on this service');
@@ -221,6 +224,8 @@ export class PaymentService {
     }
     if (await this.repository.eventSeen(event.id))
       return { received: true, duplicate: true, outcome: 'duplicate' };
+    // The signature makes Stripe the actor; the address is whatever delivered it.
+    const origin: Origin = { ...request, actor: STRIPE };
     const meaning = interpretStripeEvent(event);
     // The event is recorded in the transaction of its effects; when another delivery of it recorded
     // first (Stripe may deliver twice at once), the effects roll back with the refused record.
@@ -244,7 +249,7 @@ export class PaymentService {
       return first;
     };
     try {
-      const outcome = await this.apply(meaning, event.id, record);
+      const outcome = await this.apply(meaning, event.id, origin, record);
       return delivered
         ? { received: true, duplicate: false, outcome }
         : { received: true, duplicate: true, outcome: 'duplicate' };
@@ -255,16 +260,21 @@ export class PaymentService {
     }
   }
 
-  private async apply(meaning: ProviderEvent, eventId: string, record: EventRecorder): Promise<string> {
+  private async apply(
+    meaning: ProviderEvent,
+    eventId: string,
+    origin: Origin,
+    record: EventRecorder,
+  ): Promise<string> {
     switch (meaning.kind) {
       case 'payment-succeeded':
-        return this.succeeded(meaning, eventId, record);
+        return this.succeeded(meaning, eventId, origin, record);
       case 'payment-failed':
-        return this.failed(meaning, eventId, record);
+        return this.failed(meaning, eventId, origin, record);
       case 'payment-canceled':
-        return this.canceled(meaning, eventId, record);
+        return this.canceled(meaning, eventId, origin, record);
       case 'refund-updated':
-        return this.refundUpdated(meaning, record);
+        return this.refundUpdated(meaning, origin, record);
       case 'ignored':
         await this.database.transaction((trx) => record(trx, 'ignored'));
         return 'ignored';
@@ -280,6 +290,7 @@ export class PaymentService {
   private async succeeded(
     meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' }>,
     eventId: string,
+    origin: Origin,
     record: EventRecorder,
   ): Promise<string> {
     const payment = await this.repository.paymentByIntent(meaning.intentId);
@@ -288,7 +299,10 @@ export class PaymentService {
       await this.database.transaction(async (trx) => {
         // Only an intent claiming one of our orders is suspect; others belong to other uses of the account.
         if ((await record(trx, 'unknown-intent')) && meaning.orderId !== null) {
-          await this.audit.record(unknownIntentEvent(meaning, eventId, 'payment_intent.succeeded'), trx);
+          await this.audit.record(
+            unknownIntentEvent(meaning, eventId, 'payment_intent.succeeded', origin),
+            trx,
+          );
           mismatched = true;
         }
       });
@@ -305,6 +319,7 @@ export class PaymentService {
         amountMinor: meaning.amountMinor,
         currency: meaning.currency,
         eventId,
+        origin,
       },
       async (trx, settled: SettlementResult, raffleId, reason) => {
         const first = await record(trx, settled.toLowerCase());
@@ -312,19 +327,23 @@ export class PaymentService {
         await this.repository.setPaymentStatus(trx, orderId, 'SUCCEEDED', new Date());
         if (settled === 'REFUND' && raffleId) {
           const mismatch = reason === 'AMOUNT_MISMATCH';
-          await this.requestRefunds(trx, [
-            {
-              orderId,
-              raffleId,
-              provider: 'stripe',
-              paymentRef: meaning.intentId,
-              amountMinor: meaning.amountMinor,
-              currency: meaning.currency,
-              reason: mismatch ? 'PAYMENT_AMOUNT_MISMATCH' : 'PAID_AFTER_ORDER_CLOSED',
-            },
-          ]);
+          await this.requestRefunds(
+            trx,
+            [
+              {
+                orderId,
+                raffleId,
+                provider: 'stripe',
+                paymentRef: meaning.intentId,
+                amountMinor: meaning.amountMinor,
+                currency: meaning.currency,
+                reason: mismatch ? 'PAYMENT_AMOUNT_MISMATCH' : 'PAID_AFTER_ORDER_CLOSED',
+              },
+            ],
+            origin,
+          );
           if (mismatch && first) {
-            await this.audit.record(amountMismatchEvent(meaning, eventId, payment, raffleId), trx);
+            await this.audit.record(amountMismatchEvent(meaning, eventId, payment, raffleId, origin), trx);
             mismatched = true;
           }
         }
@@ -358,6 +377,7 @@ export class PaymentService {
   private async failed(
     meaning: Extract<ProviderEvent, { kind: 'payment-failed' }>,
     eventId: string,
+    origin: Origin,
     record: EventRecorder,
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
@@ -378,7 +398,13 @@ export class PaymentService {
       await this.ledger.append(trx, {
         type: 'PAYMENT_FAILED',
         subject: raffleSubject(payment.raffle_id),
-        payload: { orderId: payment.order_id, intentId: meaning.intentId, failure: meaning.failure, eventId },
+        payload: {
+          orderId: payment.order_id,
+          intentId: meaning.intentId,
+          failure: meaning.failure,
+          eventId,
+          ...originFields(origin),
+        },
       });
       return 'payment-failed';
     });
@@ -387,6 +413,7 @@ export class PaymentService {
   private async canceled(
     meaning: Extract<ProviderEvent, { kind: 'payment-canceled' }>,
     eventId: string,
+    origin: Origin,
     record: EventRecorder,
   ): Promise<string> {
     // Only the intent created for the order releases its hold: a foreign intent naming the order
@@ -395,13 +422,16 @@ export class PaymentService {
     if (!payment || !this.handler) {
       await this.database.transaction(async (trx) => {
         if ((await record(trx, 'unknown-intent')) && meaning.orderId !== null) {
-          await this.audit.record(unknownIntentEvent(meaning, eventId, 'payment_intent.canceled'), trx);
+          await this.audit.record(
+            unknownIntentEvent(meaning, eventId, 'payment_intent.canceled', origin),
+            trx,
+          );
         }
       });
       return 'unknown-intent';
     }
     const orderId = payment.order_id;
-    await this.handler.paymentCanceled(orderId, 'PAYMENT_CANCELED', async (trx) => {
+    await this.handler.paymentCanceled(orderId, 'PAYMENT_CANCELED', origin, async (trx) => {
       await record(trx, 'payment-canceled');
       const payment = await this.repository.paymentForUpdate(trx, orderId);
       if (payment?.status === 'REQUIRES_PAYMENT') {
@@ -413,6 +443,7 @@ export class PaymentService {
 
   private async refundUpdated(
     meaning: Extract<ProviderEvent, { kind: 'refund-updated' }>,
+    origin: Origin,
     record: EventRecorder,
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
@@ -427,13 +458,14 @@ export class PaymentService {
       }
       const outcome =
         meaning.status === 'succeeded'
-          ? await this.refunds.complete(trx, refund, meaning.providerRefundId)
+          ? await this.refunds.complete(trx, refund, meaning.providerRefundId, origin)
           : meaning.status === 'failed' || meaning.status === 'canceled'
             ? await this.refunds.fail(
                 trx,
                 refund,
                 meaning.providerRefundId,
                 meaning.failure ?? meaning.status,
+                origin,
               )
             : 'refund-pending';
       await record(trx, outcome);
@@ -441,6 +473,9 @@ export class PaymentService {
     });
   }
 }
+
+/** The actor of what a verified Stripe webhook causes. */
+const STRIPE = { type: 'provider', name: 'stripe' } as const;
 
 /** Another delivery of the same event was recorded first. */
 class DuplicateDelivery extends Error {}
@@ -459,11 +494,12 @@ function unknownIntentEvent(
   meaning: Extract<ProviderEvent, { kind: 'payment-succeeded' | 'payment-canceled' }>,
   eventId: string,
   eventType: string,
+  origin: Origin,
 ): SignificantEvent {
   return {
     type: PAYMENT_MISMATCH,
     subject: subjectFor('payment-intent', meaning.intentId),
-    actor: SYSTEM,
+    ...origin,
     outcome: 'failure',
     component: 'payments',
     details: {
@@ -492,11 +528,12 @@ function amountMismatchEvent(
   eventId: string,
   payment: PaymentRow,
   raffleId: string,
+  origin: Origin,
 ): SignificantEvent {
   return {
     type: PAYMENT_MISMATCH,
     subject: raffleSubject(raffleId),
-    actor: SYSTEM,
+    ...origin,
     outcome: 'failure',
     component: 'payments',
     details: {

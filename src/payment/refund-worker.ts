@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { originFields, SYSTEM_ORIGIN, type Origin } from '../audit/significant-event.js';
 import { AppConfig } from '../config/environment.js';
 import { DatabaseService, type Tx } from '../database/database.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -106,7 +107,7 @@ export class RefundWorker implements OnApplicationBootstrap, OnApplicationShutdo
         };
     await this.database.transaction(async (trx) => {
       if (result.status === 'SUCCEEDED') {
-        await this.complete(trx, refund, result.providerRefundId);
+        await this.complete(trx, refund, result.providerRefundId, SYSTEM_ORIGIN);
       } else if (result.status === 'PENDING') {
         await this.repository.updateRefund(trx, refund.id, ['PROCESSING'], {
           status: 'PENDING_PROVIDER',
@@ -120,13 +121,18 @@ export class RefundWorker implements OnApplicationBootstrap, OnApplicationShutdo
           next_attempt_at: new Date(Date.now() + delay),
         });
       } else {
-        await this.fail(trx, refund, result.providerRefundId, result.failure);
+        await this.fail(trx, refund, result.providerRefundId, result.failure, SYSTEM_ORIGIN);
       }
     });
   }
 
   /** Records a refund as paid out, once, whoever learns it first (the worker or a webhook). */
-  async complete(trx: Tx, refund: RefundRow, providerRefundId: string | null): Promise<string> {
+  async complete(
+    trx: Tx,
+    refund: RefundRow,
+    providerRefundId: string | null,
+    origin: Origin,
+  ): Promise<string> {
     const now = new Date();
     const done = await this.repository.updateRefund(
       trx,
@@ -149,13 +155,20 @@ export class RefundWorker implements OnApplicationBootstrap, OnApplicationShutdo
         providerRefundId: providerRefundId ?? refund.provider_refund_id,
         amountMinor: refund.amount_minor,
         currency: refund.currency,
+        ...originFields(origin),
       },
     });
     return 'refund-succeeded';
   }
 
   /** Records a refund that will not be paid out by the provider; an operator must act (journaled). */
-  async fail(trx: Tx, refund: RefundRow, providerRefundId: string | null, failure: string): Promise<string> {
+  async fail(
+    trx: Tx,
+    refund: RefundRow,
+    providerRefundId: string | null,
+    failure: string,
+    origin: Origin,
+  ): Promise<string> {
     const done = await this.repository.updateRefund(
       trx,
       refund.id,
@@ -175,7 +188,13 @@ export class RefundWorker implements OnApplicationBootstrap, OnApplicationShutdo
     await this.ledger.append(trx, {
       type: 'REFUND_FAILED',
       subject: raffleSubject(refund.raffle_id),
-      payload: { refundId: refund.id, orderId: refund.order_id, provider: refund.provider, failure },
+      payload: {
+        refundId: refund.id,
+        orderId: refund.order_id,
+        provider: refund.provider,
+        failure,
+        ...originFields(origin),
+      },
     });
     return 'refund-failed';
   }

@@ -2,6 +2,8 @@ import { Controller, Headers, HttpCode, Post, Req, UseGuards, type RawBodyReques
 import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
+import { CallerOrigin } from '../audit/request-context.decorator.js';
+import type { Origin } from '../audit/significant-event.js';
 import { Public } from '../auth/access.decorators.js';
 import { ClientRateGuard } from '../common/client-rate.guard.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
@@ -28,7 +30,8 @@ export class StripeWebhookController {
   webhook(
     @Req() request: RawBodyRequest<FastifyRequest>,
     @Headers('stripe-signature') signature: string | undefined,
+    @CallerOrigin() origin: Origin,
   ): Promise<WebhookResultDto> {
-    return this.payments.handleStripeWebhook(request.rawBody, signature);
+    return this.payments.handleStripeWebhook(request.rawBody, signature, origin);
   }
 }

@@ -21,6 +21,8 @@ describe('raffle rules', () => {
     const rules = normalizeRules(raffleDraft({ salesOpenAt: '2026-12-01T10:00:00-05:00' }));
     expect(rules.salesOpenAt).toBe('2026-12-01T15:00:00.000Z');
     expect(rules.licensee).toBeNull();
+    expect(rules.site).toBeNull();
+    expect(normalizeRules(raffleDraft({ site: 'Fargo Civic Center' })).site).toBe('Fargo Civic Center');
     expect(rules.packages[0].label).toBe('1 for $10');
     expect(rules.prizes[0]).toMatchObject({ drawCron: null, amountMinor: null, description: null });
   });

@@ -62,6 +62,8 @@ export interface RaffleRules {
   channels: SaleChannel[];
   drawMethod: DrawMethod;
   licensee: { name: string; contact: string } | null;
+  /** Where the raffle is held (the event summary names it, RPT-1: North Dakota asks for the site). */
+  site: string | null;
   /** Where the rules and results are posted (TKT-5). */
   rulesUrl: string | null;
   claimDeadlineDays: number | null;
@@ -234,7 +236,13 @@ type Optional<T, K extends keyof T> = Omit<T, K> & { [P in K]?: T[P] | null };
 /** What a client sends: every nullable field may be left out. */
 export type RaffleRulesInput = Optional<
   Omit<RaffleRules, 'packages' | 'prizes'>,
-  'maxTicketsPerBuyer' | 'prizeShareBps' | 'seedMinor' | 'licensee' | 'rulesUrl' | 'claimDeadlineDays'
+  | 'maxTicketsPerBuyer'
+  | 'prizeShareBps'
+  | 'seedMinor'
+  | 'licensee'
+  | 'site'
+  | 'rulesUrl'
+  | 'claimDeadlineDays'
 > & {
   packages: Array<Optional<PricePackage, 'label'>>;
   prizes: Array<Optional<PrizeRule, 'drawAt' | 'drawCron' | 'amountMinor' | 'description'>>;
@@ -274,6 +282,7 @@ export function normalizeRules(input: RaffleRulesInput): RaffleRules {
     channels: [...input.channels],
     drawMethod: input.drawMethod,
     licensee: input.licensee ? { name: input.licensee.name, contact: input.licensee.contact } : null,
+    site: input.site ?? null,
     rulesUrl: input.rulesUrl ?? null,
     claimDeadlineDays: input.claimDeadlineDays ?? null,
   };

@@ -1,3 +1,4 @@
+import type { Origin } from '../audit/significant-event.js';
 import type { Tx } from '../database/database.service.js';
 import type { RaffleStatus } from './raffle-lifecycle.js';
 import type { RaffleRules } from './raffle-rules.js';
@@ -10,6 +11,8 @@ export interface RaffleTransition {
   at: Date;
   /** Who asked: a token subject, or `system:...` for scheduled work. */
   by: string;
+  /** The caller, address and request of the step, for what the hooks journal because of it. */
+  origin: Origin;
   reason: string | null;
 }
 

@@ -8,6 +8,8 @@ import {
   ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { CallerOrigin } from '../audit/request-context.decorator.js';
+import type { Origin } from '../audit/significant-event.js';
 import { Authenticated } from '../auth/access.decorators.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/roles.js';
@@ -34,8 +36,12 @@ export class RaffleController {
   @Authenticated({ roles: ['admin', 'operator'] })
   @ApiOperation({ summary: 'Create a raffle as a DRAFT' })
   @ApiCreatedResponse({ type: RaffleDto })
-  create(@Body() dto: CreateRaffleDto, @CurrentPrincipal() who: Principal): Promise<RaffleDto> {
-    return this.raffles.create(dto, who);
+  create(
+    @Body() dto: CreateRaffleDto,
+    @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
+  ): Promise<RaffleDto> {
+    return this.raffles.create(dto, who, origin);
   }
 
   @Get()
@@ -73,8 +79,9 @@ export class RaffleController {
     @Body() dto: UpdateRaffleDto,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<RaffleDto> {
-    return this.raffles.update(params.id, dto, parseIfMatch(ifMatch), who);
+    return this.raffles.update(params.id, dto, parseIfMatch(ifMatch), who, origin);
   }
 
   @Post(':id/open')
@@ -83,8 +90,12 @@ export class RaffleController {
   @ApiOperation({ summary: 'DRAFT → OPEN: freeze the rules and start selling (inside the sales window)' })
   @ApiOkResponse({ type: RaffleDto })
   @ApiConflictResponse(TRANSITION_ERRORS)
-  open(@Param() params: RaffleParamsDto, @CurrentPrincipal() who: Principal): Promise<RaffleDto> {
-    return this.raffles.open(params.id, who);
+  open(
+    @Param() params: RaffleParamsDto,
+    @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
+  ): Promise<RaffleDto> {
+    return this.raffles.open(params.id, who, origin);
   }
 
   @Post(':id/close')
@@ -95,8 +106,12 @@ export class RaffleController {
   })
   @ApiOkResponse({ type: RaffleDto })
   @ApiConflictResponse(TRANSITION_ERRORS)
-  close(@Param() params: RaffleParamsDto, @CurrentPrincipal() who: Principal): Promise<RaffleDto> {
-    return this.raffles.close(params.id, who);
+  close(
+    @Param() params: RaffleParamsDto,
+    @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
+  ): Promise<RaffleDto> {
+    return this.raffles.close(params.id, who, origin);
   }
 
   @Post(':id/cancel')
@@ -109,7 +124,8 @@ export class RaffleController {
     @Param() params: RaffleParamsDto,
     @Body() dto: CancelRaffleDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<RaffleDto> {
-    return this.raffles.cancel(params.id, dto.reason, who);
+    return this.raffles.cancel(params.id, dto.reason, who, origin);
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import canonicalize from 'canonicalize';
+import { originFields, SYSTEM_ORIGIN, type Origin } from '../audit/significant-event.js';
 import type { Principal } from '../auth/roles.js';
 import { DomainException } from '../common/domain.exception.js';
 import { DatabaseService, type Tx } from '../database/database.service.js';
@@ -75,7 +76,7 @@ export class RaffleService {
     this.hooks.push(hook);
   }
 
-  async create(input: RaffleRulesInput, by: Principal): Promise<RaffleView> {
+  async create(input: RaffleRulesInput, by: Principal, origin: Origin): Promise<RaffleView> {
     const rules = this.checked(normalizeRules(input));
     const now = new Date();
     const { text, hash } = canonicalRules(rules);
@@ -104,7 +105,14 @@ export class RaffleService {
       await this.ledger.append(trx, {
         type: 'RAFFLE_CREATED',
         subject: raffleSubject(row.id),
-        payload: { raffleId: row.id, version: 1, rulesHash: hash, rules: rulesJson(rules), by: by.sub },
+        payload: {
+          raffleId: row.id,
+          version: 1,
+          rulesHash: hash,
+          rules: rulesJson(rules),
+          by: by.sub,
+          ...originFields(origin),
+        },
       });
     });
     return toView(row);
@@ -116,6 +124,7 @@ export class RaffleService {
     patch: Partial<RaffleRulesInput>,
     expectedVersion: number | undefined,
     by: Principal,
+    origin: Origin,
   ): Promise<RaffleView> {
     return this.database.transaction(async (trx) => {
       const row = await this.requireForUpdate(trx, id);
@@ -158,6 +167,7 @@ export class RaffleService {
           rulesHash: hash,
           rules: rulesJson(rules),
           by: by.sub,
+          ...originFields(origin),
         },
       });
       return toView({ ...row, ...changes, version: row.version + 1 });
@@ -172,16 +182,16 @@ export class RaffleService {
     return (await this.repository.list(filter)).map(toView);
   }
 
-  open(id: string, by: Principal): Promise<RaffleView> {
-    return this.transition(id, 'OPEN', by.sub, null);
+  open(id: string, by: Principal, origin: Origin): Promise<RaffleView> {
+    return this.transition(id, 'OPEN', by.sub, origin, null);
   }
 
-  close(id: string, by: Principal): Promise<RaffleView> {
-    return this.transition(id, 'CLOSED', by.sub, 'CLOSED_BY_OPERATOR');
+  close(id: string, by: Principal, origin: Origin): Promise<RaffleView> {
+    return this.transition(id, 'CLOSED', by.sub, origin, 'CLOSED_BY_OPERATOR');
   }
 
-  cancel(id: string, reason: string, by: Principal): Promise<RaffleView> {
-    return this.transition(id, 'CANCELLED', by.sub, reason);
+  cancel(id: string, reason: string, by: Principal, origin: Origin): Promise<RaffleView> {
+    return this.transition(id, 'CANCELLED', by.sub, origin, reason);
   }
 
   /**
@@ -199,17 +209,29 @@ export class RaffleService {
    * Reconciliation of offline blocks (SALE-4) is the draw module's check before it seals: the
    * raffle module cannot see ticket blocks (the ticket module depends on it, not the reverse).
    */
-  async markDrawn(trx: Tx, id: string, by: string, details: JsonObject = {}): Promise<RaffleView> {
+  async markDrawn(
+    trx: Tx,
+    id: string,
+    by: string,
+    origin: Origin,
+    details: JsonObject = {},
+  ): Promise<RaffleView> {
     const row = await this.requireForUpdate(trx, id);
-    const view = await this.transitionInTx(trx, row, 'DRAWN', by, null, details);
+    const view = await this.transitionInTx(trx, row, 'DRAWN', by, origin, null, details);
     this.remember(row, 'DRAWN');
     return view;
   }
 
   /** For the draw module, inside its own transaction: DRAWN → SETTLED (prizes paid out). */
-  async markSettled(trx: Tx, id: string, by: string, details: JsonObject = {}): Promise<RaffleView> {
+  async markSettled(
+    trx: Tx,
+    id: string,
+    by: string,
+    origin: Origin,
+    details: JsonObject = {},
+  ): Promise<RaffleView> {
     const row = await this.requireForUpdate(trx, id);
-    const view = await this.transitionInTx(trx, row, 'SETTLED', by, null, details);
+    const view = await this.transitionInTx(trx, row, 'SETTLED', by, origin, null, details);
     this.remember(row, 'SETTLED');
     return view;
   }
@@ -235,6 +257,7 @@ export class RaffleService {
             row,
             'CLOSED',
             SYSTEM_SCHEDULER,
+            SYSTEM_ORIGIN,
             'SALES_WINDOW_ENDED',
             {},
             now,
@@ -289,12 +312,13 @@ export class RaffleService {
     id: string,
     to: RaffleStatus,
     by: string,
+    origin: Origin,
     reason: string | null,
   ): Promise<RaffleView> {
     const done: RaffleTransition[] = [];
     const view = await this.database.transaction(async (trx) => {
       const row = await this.requireForUpdate(trx, id);
-      return this.transitionInTx(trx, row, to, by, reason, {}, new Date(), done);
+      return this.transitionInTx(trx, row, to, by, origin, reason, {}, new Date(), done);
     });
     for (const transition of done) this.afterCommit(transition);
     return view;
@@ -305,6 +329,7 @@ export class RaffleService {
     row: RaffleRow,
     to: RaffleStatus,
     by: string,
+    origin: Origin,
     reason: string | null,
     details: JsonObject = {},
     at = new Date(),
@@ -333,13 +358,14 @@ export class RaffleService {
         );
       }
     }
-    const transition: RaffleTransition = { raffleId: row.id, rules, from, to, at, by, reason };
+    const transition: RaffleTransition = { raffleId: row.id, rules, from, to, at, by, origin, reason };
     const payload: JsonObject = {
       raffleId: row.id,
       from,
       to,
       at: at.toISOString(),
       by,
+      ...originFields(origin),
       ...(reason !== null ? { reason } : {}),
       ...details,
     };
@@ -444,11 +470,14 @@ function iso(date: Date | null): string | null {
 }
 
 export function toView(row: RaffleRow): RaffleView {
+  const rules = parseRules(row.rules);
   return {
     id: row.id,
     status: row.status,
     version: row.version,
-    ...parseRules(row.rules),
+    ...rules,
+    // Rules stored before a raffle could name its site have no such member (and keep their hash).
+    site: rules.site ?? null,
     rulesHash: row.rules_hash,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),

@@ -316,6 +316,7 @@ function raffleFacts(view: RaffleView, frozen: FrozenRaffle): ReportDocument['fa
     { label: 'Licence number', value: view.licenseNumber },
     { label: 'Licensee', value: view.licensee ? `${view.licensee.name} (${view.licensee.contact})` : null },
     { label: 'Jurisdiction', value: `${frozen.profile.code} (${frozen.profile.regulator})` },
+    { label: 'Site', value: view.site },
     { label: 'Type', value: view.type },
     { label: 'Currency', value: view.currency },
     { label: 'Status', value: view.status },

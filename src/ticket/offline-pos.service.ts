@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { originFields, type Origin } from '../audit/significant-event.js';
 import type { Principal } from '../auth/roles.js';
 import { DomainException } from '../common/domain.exception.js';
 import { DatabaseService } from '../database/database.service.js';
@@ -66,6 +67,7 @@ export class OfflinePosService {
     request: { deviceId: string; tickets: number },
     idempotencyKey: string | undefined,
     who: Principal,
+    origin: Origin,
   ): Promise<ReservedBlock> {
     const idempotency = parseIdempotencyKey(idempotencyKey);
     const { deviceId, tickets } = request;
@@ -150,6 +152,7 @@ export class OfflinePosService {
           first: block.first_number,
           last: block.last_number,
           tickets,
+          ...originFields(origin),
         },
       });
       return block;
@@ -204,6 +207,7 @@ export class OfflinePosService {
       verificationCode: string;
     }>,
     who: Principal,
+    origin: Origin,
   ): Promise<{ block: BlockView; recorded: Receipt[]; alreadyRecorded: number }> {
     const found = await this.requireBlock(blockId);
     const raffle = await this.requireRaffle(found.raffle_id);
@@ -273,7 +277,7 @@ export class OfflinePosService {
         };
       });
       const drafts: LedgerDraft[] = rows.map((row) => {
-        const entry = soldEntry(row, row.sold_at as Date);
+        const entry = soldEntry(row, row.sold_at as Date, origin);
         entry.payload.uploadedAt = now.toISOString();
         return entry;
       });
@@ -351,6 +355,7 @@ export class OfflinePosService {
     deviceId: string | undefined,
     reason: string | undefined,
     who: Principal,
+    origin: Origin,
   ): Promise<BlockView> {
     const found = await this.requireBlock(blockId);
     const operator = who.roles.some((role) => role === 'operator' || role === 'admin');
@@ -394,6 +399,7 @@ export class OfflinePosService {
           tickets: returned,
           reason: closeReason,
           by: who.sub,
+          ...originFields(origin),
         },
       });
       return {

@@ -9,6 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
+import { CallerOrigin } from '../audit/request-context.decorator.js';
+import type { Origin } from '../audit/significant-event.js';
 import { Authenticated } from '../auth/access.decorators.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/roles.js';
@@ -65,8 +67,9 @@ export class OrderController {
     @Body() dto: CreateOrderDto,
     @Headers('idempotency-key') key: string | undefined,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<OrderDto> {
-    return this.tickets.placeOrder(params.raffleId, dto, key, who);
+    return this.tickets.placeOrder(params.raffleId, dto, key, who, origin);
   }
 
   @Get('orders/:orderId')
@@ -90,7 +93,8 @@ export class OrderController {
     @Param() params: OrderParamsDto,
     @Body() dto: VoidOrderDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<OrderDto> {
-    return this.voids.voidOrder(params.orderId, dto.reason, who);
+    return this.voids.voidOrder(params.orderId, dto.reason, who, origin);
   }
 }

@@ -7,6 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { CallerOrigin } from '../audit/request-context.decorator.js';
+import type { Origin } from '../audit/significant-event.js';
 import { Authenticated } from '../auth/access.decorators.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/roles.js';
@@ -53,8 +55,9 @@ export class PosController {
     @Body() dto: ReserveBlockDto,
     @Headers('idempotency-key') key: string | undefined,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<ReservedBlockDto> {
-    return this.pos.reserve(params.raffleId, dto, key, who);
+    return this.pos.reserve(params.raffleId, dto, key, who, origin);
   }
 
   @Get('blocks/:blockId')
@@ -80,8 +83,9 @@ export class PosController {
     @Param() params: BlockParamsDto,
     @Body() dto: UploadSalesDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<UploadResultDto> {
-    return this.pos.upload(params.blockId, dto.deviceId, dto.sales, who);
+    return this.pos.upload(params.blockId, dto.deviceId, dto.sales, who, origin);
   }
 
   @Post('blocks/:blockId/return')
@@ -95,7 +99,8 @@ export class PosController {
     @Param() params: BlockParamsDto,
     @Body() dto: ReturnBlockDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<BlockDto> {
-    return this.pos.returnBlock(params.blockId, dto.deviceId, dto.reason, who);
+    return this.pos.returnBlock(params.blockId, dto.deviceId, dto.reason, who, origin);
   }
 }

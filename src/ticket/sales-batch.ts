@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { originFields, type Origin } from '../audit/significant-event.js';
 import { AppConfig } from '../config/environment.js';
 import { DatabaseService, type Tx } from '../database/database.service.js';
 import type { JsonObject } from '../ledger/core/json-value.js';
@@ -25,6 +26,8 @@ export interface NewOrderItem {
   deviceId: string | null;
   buyerKey: string | null;
   provider: string;
+  /** Who placed the order, from where: journaled with it (each order of a batch keeps its own). */
+  origin: Origin;
 }
 
 /** The payment of a held order was confirmed: issue its numbers. */
@@ -34,6 +37,8 @@ export interface IssueItem {
   paymentRef: string;
   amountMinor: number;
   currency: string;
+  /** What confirmed the payment (the provider's webhook, its address and request): journaled with the sale. */
+  origin: Origin;
   /** Runs inside the batch transaction once the outcome is known (records the provider event, asks a refund). */
   inTransaction?: (trx: Tx, outcome: IssueOutcome) => Promise<void>;
 }
@@ -244,7 +249,7 @@ export class SalesBatchProcessor {
       };
       rows.push(row);
       rowIndex.push(index);
-      drafts.push(item.kind === 'sale' ? soldEntry(row, now) : placedEntry(row));
+      drafts.push(item.kind === 'sale' ? soldEntry(row, now, item.origin) : placedEntry(row, item.origin));
     }
     for (const { item, index, order } of issuable) {
       const allocation = allocationOf.get(index)!;
@@ -275,14 +280,22 @@ export class SalesBatchProcessor {
             payment_ref: update.paymentRef,
           },
           now,
+          item.origin,
         ),
       );
     }
-    for (const { order, reason } of closing) {
+    for (const { order, reason, item } of closing) {
       drafts.push({
         type: 'ORDER_CANCELLED',
         subject: raffleSubject(raffleId),
-        payload: { orderId: order.id, raffleId, tickets: order.ticket_count, reason, by: 'system:payments' },
+        payload: {
+          orderId: order.id,
+          raffleId,
+          tickets: order.ticket_count,
+          reason,
+          by: 'system:payments',
+          ...originFields(item.origin),
+        },
       });
     }
 
@@ -365,8 +378,11 @@ export function codeHash(code: string): string {
   return createHash('sha256').update(code).digest('hex');
 }
 
-/** TICKETS_SOLD: the numbers, the price, the seller and channel, the payment, and a hash of the code. */
-export function soldEntry(order: NewOrderRow | OrderRow, soldAt: Date): LedgerDraft {
+/**
+ * TICKETS_SOLD: the numbers, the price, the seller and channel, the payment, a hash of the code, and
+ * who caused the sale from where (the seller's request, or the provider's webhook for a held order).
+ */
+export function soldEntry(order: NewOrderRow | OrderRow, soldAt: Date, origin: Origin): LedgerDraft {
   const payload: JsonObject = {
     orderId: order.id,
     raffleId: order.raffle_id,
@@ -383,11 +399,12 @@ export function soldEntry(order: NewOrderRow | OrderRow, soldAt: Date): LedgerDr
     payment: { provider: order.payment_provider, ref: order.payment_ref ?? null },
     codeHash: codeHash(order.verification_code!),
     soldAt: soldAt.toISOString(),
+    ...originFields(origin),
   };
   return { type: 'TICKETS_SOLD', subject: raffleSubject(order.raffle_id), payload };
 }
 
-function placedEntry(order: NewOrderRow): LedgerDraft {
+function placedEntry(order: NewOrderRow, origin: Origin): LedgerDraft {
   return {
     type: 'ORDER_PLACED',
     subject: raffleSubject(order.raffle_id),
@@ -402,6 +419,7 @@ function placedEntry(order: NewOrderRow): LedgerDraft {
       sellerId: order.seller_id,
       provider: order.payment_provider,
       holdUntil: (order.expires_at as Date).toISOString(),
+      ...originFields(origin),
     },
   };
 }

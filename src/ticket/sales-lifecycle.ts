@@ -5,6 +5,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { originFields, SYSTEM_ORIGIN, type Origin } from '../audit/significant-event.js';
 import { DomainException } from '../common/domain.exception.js';
 import { AppConfig } from '../config/environment.js';
 import { DatabaseService, type Tx } from '../database/database.service.js';
@@ -96,7 +97,15 @@ export class SalesLifecycle
         const counter = await this.repository.lockCounter(trx, raffleId);
         if (!counter) return;
         counter.salesOpen = false;
-        await this.cancelPending(trx, raffleId, counter, 'SALES_CLOSED', transition.by, at);
+        await this.cancelPending(
+          trx,
+          raffleId,
+          counter,
+          'SALES_CLOSED',
+          transition.by,
+          transition.origin,
+          at,
+        );
         await this.repository.saveCounter(trx, raffleId, counter, at);
         return;
       }
@@ -133,7 +142,7 @@ export class SalesLifecycle
    * REFUND_REQUESTED per order), every unpaid order cancelled, every reserved block returned.
    */
   private async cancelSales(trx: Tx, transition: RaffleTransition): Promise<void> {
-    const { raffleId, at, by } = transition;
+    const { raffleId, at, by, origin } = transition;
     const counter = await this.repository.lockCounter(trx, raffleId);
     if (!counter) return;
     const reason = 'RAFFLE_CANCELLED';
@@ -160,12 +169,13 @@ export class SalesLifecycle
           currency: order.currency,
           reason,
         })),
+        origin,
         at,
       );
     }
     await this.repository.closeAllOrders(trx, raffleId, 'PAID', 'VOIDED', { at, reason, by });
     const returned = await this.blocks.returnAll(trx, raffleId, { at, reason, by });
-    await this.cancelPending(trx, raffleId, counter, reason, by, at);
+    await this.cancelPending(trx, raffleId, counter, reason, by, origin, at);
     counter.salesOpen = false;
     counter.voided += counter.sold;
     counter.sold = 0;
@@ -176,7 +186,16 @@ export class SalesLifecycle
     await this.ledger.append(trx, {
       type: 'TICKETS_VOIDED',
       subject: raffleSubject(raffleId),
-      payload: { raffleId, reason, by, orders, tickets, amountMinor: amount, blocksReturned: returned },
+      payload: {
+        raffleId,
+        reason,
+        by,
+        ...originFields(origin),
+        orders,
+        tickets,
+        amountMinor: amount,
+        blocksReturned: returned,
+      },
     });
   }
 
@@ -187,6 +206,7 @@ export class SalesLifecycle
     counter: CounterState,
     reason: string,
     by: string,
+    origin: Origin,
     at: Date,
   ): Promise<void> {
     const cancelled: string[] = [];
@@ -210,7 +230,7 @@ export class SalesLifecycle
       cancelled.map((orderId) => ({
         type: 'ORDER_CANCELLED',
         subject: raffleSubject(raffleId),
-        payload: { orderId, raffleId, reason, by },
+        payload: { orderId, raffleId, reason, by, ...originFields(origin) },
       })),
     );
     this.abandoned.set(raffleId, [...(this.abandoned.get(raffleId) ?? []), ...cancelled]);
@@ -237,6 +257,7 @@ export class SalesLifecycle
         paymentRef: settlement.paymentRef,
         amountMinor: settlement.amountMinor,
         currency: settlement.currency,
+        origin: settlement.origin,
         inTransaction: (trx, issued) =>
           record(
             trx,
@@ -250,11 +271,16 @@ export class SalesLifecycle
   }
 
   /** The provider will never take the payment: the order's hold is released now. */
-  async paymentCanceled(orderId: string, reason: string, record: (trx: Tx) => Promise<void>): Promise<void> {
+  async paymentCanceled(
+    orderId: string,
+    reason: string,
+    origin: Origin,
+    record: (trx: Tx) => Promise<void>,
+  ): Promise<void> {
     const order = await this.repository.findOrder(orderId);
     await this.database.transaction(async (trx) => {
       if (order?.status === 'PENDING_PAYMENT') {
-        await this.release(trx, order.raffle_id, [orderId], reason, new Date());
+        await this.release(trx, order.raffle_id, [orderId], reason, new Date(), origin);
       }
       await record(trx);
     });
@@ -270,7 +296,7 @@ export class SalesLifecycle
     let released = 0;
     for (const [raffleId, ids] of byRaffle) {
       const done = await this.database.transaction((trx) =>
-        this.release(trx, raffleId, ids, 'PAYMENT_NOT_RECEIVED', now),
+        this.release(trx, raffleId, ids, 'PAYMENT_NOT_RECEIVED', now, SYSTEM_ORIGIN),
       );
       released += done.length;
       for (const orderId of done) void this.payments.cancelAtProvider(orderId);
@@ -284,6 +310,7 @@ export class SalesLifecycle
     ids: string[],
     reason: string,
     now: Date,
+    origin: Origin,
   ): Promise<string[]> {
     const counter = await this.repository.lockCounter(trx, raffleId);
     if (!counter) return [];
@@ -313,7 +340,14 @@ export class SalesLifecycle
       orders.map((order) => ({
         type: 'ORDER_CANCELLED',
         subject: raffleSubject(raffleId),
-        payload: { orderId: order.id, raffleId, tickets: order.ticket_count, reason, by },
+        payload: {
+          orderId: order.id,
+          raffleId,
+          tickets: order.ticket_count,
+          reason,
+          by,
+          ...originFields(origin),
+        },
       })),
     );
     return orders.map((o) => o.id);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Origin } from '../audit/significant-event.js';
 import type { Principal } from '../auth/roles.js';
 import { DomainException } from '../common/domain.exception.js';
 import { AppConfig } from '../config/environment.js';
@@ -108,12 +109,13 @@ export class TicketService {
     request: OrderRequest,
     idempotencyKey: string | undefined,
     who: Principal,
+    origin: Origin,
   ): Promise<OrderView> {
     const key = parseIdempotencyKey(idempotencyKey);
     const raffle = await this.requireRaffle(raffleId);
     const hash = requestFingerprint(raffleId, who.sub, request);
     // A retry of an accepted order gets its order even after sales stopped; anything else is refused.
-    if (raffle.status !== 'OPEN') return this.replayOrRefuse(raffle, key, hash);
+    if (raffle.status !== 'OPEN') return this.replayOrRefuse(raffle, key, hash, origin);
     const problems = checkOrderRequest(raffle.rules, request);
     if (problems.length > 0) {
       throw new DomainException(
@@ -130,7 +132,7 @@ export class TicketService {
       if (running.hash !== hash) throw keyReused(key);
       return markReplayed(await running.result);
     }
-    const result = this.submit(raffle, request, key, hash, provider, who);
+    const result = this.submit(raffle, request, key, hash, provider, who, origin);
     this.inFlight.set(slot, { hash, result });
     try {
       return await result;
@@ -146,6 +148,7 @@ export class TicketService {
     hash: string,
     provider: PaymentProvider,
     who: Principal,
+    origin: Origin,
   ): Promise<OrderView> {
     const pkg = findPackage(raffle.rules, request.packageId)!;
     const item: NewOrderItem = {
@@ -162,6 +165,7 @@ export class TicketService {
       deviceId: request.deviceId ?? null,
       buyerKey: request.buyerReference ? buyerKey(raffle.id, request.buyerReference) : null,
       provider: provider.name,
+      origin,
     };
     const { outcome, journal } = await this.batcher.submit(
       { raffleId: raffle.id, maxTicketsPerBuyer: raffle.rules.maxTicketsPerBuyer },
@@ -171,9 +175,9 @@ export class TicketService {
       case 'created':
         return outcome.order.status === 'PAID'
           ? toOrderView(outcome.order, raffle, journalReference(journal))
-          : this.withPayment(raffle, outcome.order);
+          : this.withPayment(raffle, outcome.order, origin);
       case 'replay':
-        return markReplayed(await this.replay(raffle, outcome.orderId));
+        return markReplayed(await this.replay(raffle, outcome.orderId, origin));
       case 'key-conflict':
         throw keyReused(key);
       case 'refused':
@@ -184,22 +188,26 @@ export class TicketService {
   }
 
   /** The stored result of an accepted request, as it stands now. */
-  private async replay(raffle: FrozenRaffle, orderId: string): Promise<OrderView> {
+  private async replay(raffle: FrozenRaffle, orderId: string, origin: Origin): Promise<OrderView> {
     const order = await this.repository.findOrder(orderId);
     if (!order) throw new Error(`idempotency record points at a missing order ${orderId}`);
-    if (order.status === 'PENDING_PAYMENT') return this.withPayment(raffle, order);
+    if (order.status === 'PENDING_PAYMENT') return this.withPayment(raffle, order, origin);
     return this.view(raffle, order);
   }
 
   /** An order awaiting an online payment, with the payment started at the provider (once). */
-  private async withPayment(raffle: FrozenRaffle, order: OrderRow): Promise<OrderView> {
-    const started = await this.payments.start(order.payment_provider, {
-      orderId: order.id,
-      raffleId: order.raffle_id,
-      amountMinor: order.price_minor,
-      currency: order.currency,
-      description: `${raffle.rules.name}: ${order.ticket_count} ticket(s)`,
-    });
+  private async withPayment(raffle: FrozenRaffle, order: OrderRow, origin: Origin): Promise<OrderView> {
+    const started = await this.payments.start(
+      order.payment_provider,
+      {
+        orderId: order.id,
+        raffleId: order.raffle_id,
+        amountMinor: order.price_minor,
+        currency: order.currency,
+        description: `${raffle.rules.name}: ${order.ticket_count} ticket(s)`,
+      },
+      origin,
+    );
     return toOrderView(order, raffle, null, {
       provider: order.payment_provider,
       intentId: started.intentId,
@@ -476,10 +484,15 @@ export class TicketService {
   }
 
   /** A request at a raffle that no longer sells: the stored order if it repeats an accepted one. */
-  private async replayOrRefuse(raffle: FrozenRaffle, key: string, hash: string): Promise<OrderView> {
+  private async replayOrRefuse(
+    raffle: FrozenRaffle,
+    key: string,
+    hash: string,
+    origin: Origin,
+  ): Promise<OrderView> {
     const record = (await this.repository.keyRecords(raffle.id, [key])).get(key);
     if (record && record.requestHash !== hash) throw keyReused(key);
-    if (record) return markReplayed(await this.replay(raffle, record.orderId));
+    if (record) return markReplayed(await this.replay(raffle, record.orderId, origin));
     throw notSelling(raffle);
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { originFields, type Origin } from '../audit/significant-event.js';
 import type { Principal } from '../auth/roles.js';
 import { DomainException } from '../common/domain.exception.js';
 import { DatabaseService } from '../database/database.service.js';
@@ -26,7 +27,7 @@ export class VoidService {
     private readonly tickets: TicketService,
   ) {}
 
-  async voidOrder(orderId: string, reason: string, who: Principal): Promise<OrderView> {
+  async voidOrder(orderId: string, reason: string, who: Principal, origin: Origin): Promise<OrderView> {
     const found = await this.repository.findOrder(orderId);
     if (!found) throw new DomainException(404, 'ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     const raffle = await this.raffles.frozen(found.raffle_id);
@@ -83,6 +84,7 @@ export class VoidService {
           priceMinor: order.price_minor,
           reason,
           by: who.sub,
+          ...originFields(origin),
         },
       });
       await this.payments.requestRefunds(
@@ -98,6 +100,7 @@ export class VoidService {
             reason: 'TICKETS_VOIDED',
           },
         ],
+        origin,
         now,
       );
     });

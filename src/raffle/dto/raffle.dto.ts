@@ -254,6 +254,18 @@ export class CreateRaffleDto {
   @Type(() => LicenseeDto)
   licensee?: LicenseeDto | null;
 
+  @ApiPropertyOptional({
+    example: 'Fargo Civic Center, 207 4th St N, Fargo ND',
+    description: 'Where the raffle is held, as the event summary states it (RPT-1); frozen with the rules',
+    nullable: true,
+    type: String,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  site?: string | null;
+
   @ApiPropertyOptional({ example: 'https://example.org/raffle/rules', nullable: true, type: String })
   @IsOptional()
   @IsUrl({ protocols: ['https'], require_protocol: true })
