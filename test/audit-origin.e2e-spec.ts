@@ -152,9 +152,11 @@ describe('business entries carry who made the change, from which address, in whi
     });
   });
 
-  it('journals a draw made by hand, a redraw and the settlement with their caller and address, and publishes no address', async () => {
+  it('journals a draw made by hand, a redraw, a contact with the winner, the claim and the settlement with their caller and address, and publishes no address', async () => {
     const raffle = await shortRaffle(t, admin, { closeInMs: 2_000, drawAfterCloseMs: 200 });
-    for (const pkg of ['five', 'thirty', 'one']) await sell(t, raffle.id, seller, pkg);
+    const sold: Array<{ receipt: { tickets: { first: number; last: number }; verificationCode: string } }> =
+      [];
+    for (const pkg of ['five', 'thirty', 'one']) sold.push((await sell(t, raffle.id, seller, pkg)) as never);
     const drawn = await until(
       () =>
         t.app.inject({
@@ -174,6 +176,31 @@ describe('business entries carry who made the change, from which address, in whi
       headers: via('203.0.113.10', 'req-redraw', admin),
     });
     expect(redrawn.statusCode).toBe(200);
+    // The standing winner is reached and claims the prize: both journaled with the operator's origin.
+    const redraw = redrawn.json();
+    const winner = redraw.winningTickets[0] as number;
+    const holder = sold.find((o) => o.receipt.tickets.first <= winner && winner <= o.receipt.tickets.last)!;
+    const prizeEntry = one(await journal(t, `raffle/${raffle.id}`), 'DRAW_PRIZE', { drawId: redraw.drawId });
+    const contacted = await t.app.inject({
+      method: 'POST',
+      url: `/v1/draws/${redraw.drawId}/contact-attempts`,
+      payload: { channel: 'PHONE', outcome: 'REACHED', contact: '+1 555 0100' },
+      headers: via('203.0.113.40', 'req-contact', operator),
+    });
+    expect(contacted.statusCode).toBe(201);
+    const claimed = await t.app.inject({
+      method: 'POST',
+      url: `/v1/draws/${redraw.drawId}/claim`,
+      payload: {
+        verificationCode: holder.receipt.verificationCode,
+        claimant: { name: 'A. Winner' },
+        identityDocument: { type: 'PASSPORT', reference: 'P1234567' },
+        payment: { method: 'CHEQUE', reference: 'cheque 1042' },
+        amountMinor: prizeEntry.payload.amountMinor,
+      },
+      headers: via('203.0.113.40', 'req-claim', operator),
+    });
+    expect(claimed.statusCode).toBe(201);
     const settled = await t.app.inject({
       method: 'POST',
       url: `/v1/raffles/${raffle.id}/settle`,
@@ -203,6 +230,11 @@ describe('business entries carry who made the change, from which address, in whi
       ...byAdmin('req-redraw'),
     });
     expect(one(entries, 'RAFFLE_SETTLED').payload).toMatchObject(byAdmin('req-settle'));
+    expect(one(entries, 'WINNER_CONTACT_ATTEMPTED').payload).toMatchObject({
+      ...byOperator,
+      requestId: 'req-contact',
+    });
+    expect(one(entries, 'PRIZE_CLAIMED').payload).toMatchObject({ ...byOperator, requestId: 'req-claim' });
     // The draw records (read exactly by the verifier, published with every proof) carry no address.
     for (const drawId of [draw.drawId, redrawn.json().drawId]) {
       const proof = await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}/proof` });

@@ -15,6 +15,11 @@ import { journal } from './support/journal.js';
 import type { Headers } from './support/sales.js';
 
 /** The admin settling through the service directly (with a clock past the claim period). */
+const OPERATOR_ORIGIN: Origin = {
+  actor: { type: 'user', sub: 'oscar-operator', roles: ['operator'] },
+  source: null,
+  requestId: null,
+};
 const ADMIN_ORIGIN: Origin = {
   actor: { type: 'user', sub: 'alice-admin', roles: ['admin'] },
   source: null,
@@ -411,7 +416,13 @@ describe('prize claims and winner contact attempts (postgres)', () => {
     await expect(
       t.app
         .get(PrizeClaimsService)
-        .claim(redraw.drawId, claimBody(newCode, b.amountMinor) as never, 'oscar-operator', late),
+        .claim(
+          redraw.drawId,
+          claimBody(newCode, b.amountMinor) as never,
+          'oscar-operator',
+          OPERATOR_ORIGIN,
+          late,
+        ),
     ).rejects.toMatchObject({ code: 'CLAIM_DEADLINE_PASSED' });
     expect(await rowCounts()).toEqual(before);
 

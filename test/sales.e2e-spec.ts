@@ -361,6 +361,9 @@ describe.each(['pglite', 'postgres'] as const)('ticket sales on %s', (engine) =>
       reason: 'Printer jammed',
       by: 'sam-seller',
       reprintedAt: mark.reprintedAt,
+      actor: { type: 'user', sub: 'sam-seller', roles: ['seller'], issuer: 'fairdraw-local' },
+      source: '127.0.0.1',
+      requestId: expect.any(String),
     });
   });
 });

@@ -1,3 +1,5 @@
+import { CallerOrigin } from '../audit/request-context.decorator.js';
+import type { Origin } from '../audit/significant-event.js';
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/access.decorators.js';
@@ -24,7 +26,8 @@ export class ReprintController {
     @Param() params: OrderParamsDto,
     @Body() dto: ReprintReceiptDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<ReprintedReceiptDto> {
-    return this.reprints.reprint(params.orderId, dto, who);
+    return this.reprints.reprint(params.orderId, dto, who, origin);
   }
 }

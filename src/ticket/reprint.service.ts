@@ -1,3 +1,4 @@
+import { originFields, type Origin } from '../audit/significant-event.js';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.js';
 import { DomainException } from '../common/domain.exception.js';
@@ -34,6 +35,7 @@ export class ReprintService {
     orderId: string,
     request: { deviceId?: string; reason?: string },
     who: Principal,
+    origin: Origin,
   ): Promise<ReprintedReceipt> {
     const found = await this.sales.findOrder(orderId);
     const ownOnly = who.roles.every((role) => role === 'seller');
@@ -77,6 +79,7 @@ export class ReprintService {
           reason: request.reason ?? null,
           by: who.sub,
           reprintedAt: now.toISOString(),
+          ...originFields(origin),
         },
       });
       await this.reprints.insert(trx, {

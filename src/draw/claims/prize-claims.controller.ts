@@ -1,3 +1,5 @@
+import { CallerOrigin } from '../../audit/request-context.decorator.js';
+import type { Origin } from '../../audit/significant-event.js';
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
@@ -41,8 +43,9 @@ export class PrizeClaimsController {
     @Param() params: DrawParamsDto,
     @Body() dto: ContactAttemptDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<ContactAttemptViewDto> {
-    return this.claims.contactAttempt(params.drawId, dto, who.sub);
+    return this.claims.contactAttempt(params.drawId, dto, who.sub, origin);
   }
 
   @Post('claim')
@@ -62,8 +65,9 @@ export class PrizeClaimsController {
     @Param() params: DrawParamsDto,
     @Body() dto: PrizeClaimDto,
     @CurrentPrincipal() who: Principal,
+    @CallerOrigin() origin: Origin,
   ): Promise<DrawClaimDto> {
-    return this.claims.claim(params.drawId, dto, who.sub);
+    return this.claims.claim(params.drawId, dto, who.sub, origin);
   }
 
   @Get('claim')

@@ -1,3 +1,4 @@
+import { originFields, type Origin } from '../../audit/significant-event.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DomainException } from '../../common/domain.exception.js';
@@ -87,6 +88,7 @@ export class PrizeClaimsService implements OnModuleInit {
     drawId: string,
     input: ContactAttemptDto,
     by: string,
+    origin: Origin,
     now = new Date(),
   ): Promise<ContactAttemptViewDto> {
     const draw = await this.draws.requireDraw(drawId);
@@ -111,7 +113,10 @@ export class PrizeClaimsService implements OnModuleInit {
       await this.drawRepository.lockRaffle(trx, draw.raffle_id);
       const standing = standingTicketsOf(drawId, await this.claimDraws(draw.raffle_id, trx));
       payload.ticket = this.winnerToContact(draw, standing, input.ticket);
-      const [queued] = await this.ledger.append(trx, winnerContactAttemptedDraft(payload));
+      const [queued] = await this.ledger.append(
+        trx,
+        winnerContactAttemptedDraft(payload, originFields(origin)),
+      );
       const attempt: ContactAttemptRow = {
         id: payload.attemptId,
         raffle_id: payload.raffleId,
@@ -148,7 +153,13 @@ export class PrizeClaimsService implements OnModuleInit {
     return this.attemptView(row, personalRows.get(row.id));
   }
 
-  async claim(drawId: string, input: PrizeClaimDto, by: string, now = new Date()): Promise<DrawClaimDto> {
+  async claim(
+    drawId: string,
+    input: PrizeClaimDto,
+    by: string,
+    origin: Origin,
+    now = new Date(),
+  ): Promise<DrawClaimDto> {
     const code = normalizeVerificationCode(input.verificationCode);
     if (!code) {
       throw new DomainException(
@@ -243,7 +254,7 @@ export class PrizeClaimsService implements OnModuleInit {
         }
         this.checkPayment(input, prize.amountMinor);
         payload.ticket = ticket;
-        const [queued] = await this.ledger.append(trx, prizeClaimedDraft(payload));
+        const [queued] = await this.ledger.append(trx, prizeClaimedDraft(payload, originFields(origin)));
         const claim: ClaimRow = {
           id: payload.claimId,
           raffle_id: payload.raffleId,

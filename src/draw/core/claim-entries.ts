@@ -63,6 +63,16 @@ export interface WinnerContactAttemptedPayload {
   personalData: PersonalDataCommitment;
 }
 
+/**
+ * Who recorded it, from which address, in which request (docs/audit.md 1.3). Optional so that
+ * entries journaled before origins were recorded still read.
+ */
+export interface RecordedOrigin {
+  actor?: JsonObject;
+  source?: string | null;
+  requestId?: string | null;
+}
+
 export interface PrizeClaimedPayload {
   raffleId: string;
   prizeId: string;
@@ -112,6 +122,8 @@ const CLAIM_FIELDS = [
   'personalData',
 ] as const;
 
+const ORIGIN_FIELDS = ['actor', 'source', 'requestId'] as const;
+
 function readOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new DrawFormatError(field, `must be one of ${allowed.join(', ')}`);
@@ -133,7 +145,7 @@ function readCommitment(value: unknown, field: string): PersonalDataCommitment {
 }
 
 export function readWinnerContactAttempted(payload: unknown): WinnerContactAttemptedPayload {
-  const o = readObject(payload, 'payload', CONTACT_FIELDS);
+  const o = readObject(payload, 'payload', CONTACT_FIELDS, ORIGIN_FIELDS);
   return {
     raffleId: readString(o.raffleId, 'payload.raffleId'),
     prizeId: readString(o.prizeId, 'payload.prizeId'),
@@ -149,7 +161,7 @@ export function readWinnerContactAttempted(payload: unknown): WinnerContactAttem
 }
 
 export function readPrizeClaimed(payload: unknown): PrizeClaimedPayload {
-  const o = readObject(payload, 'payload', CLAIM_FIELDS);
+  const o = readObject(payload, 'payload', CLAIM_FIELDS, ORIGIN_FIELDS);
   return {
     raffleId: readString(o.raffleId, 'payload.raffleId'),
     prizeId: readString(o.prizeId, 'payload.prizeId'),
@@ -168,21 +180,24 @@ export function readPrizeClaimed(payload: unknown): PrizeClaimedPayload {
 }
 
 /** The entry of a contact attempt, read back first so that a malformed payload is never journaled. */
-export function winnerContactAttemptedDraft(payload: WinnerContactAttemptedPayload) {
+export function winnerContactAttemptedDraft(
+  payload: WinnerContactAttemptedPayload,
+  origin: RecordedOrigin = {},
+) {
   readWinnerContactAttempted(payload);
   return {
     type: WINNER_CONTACT_ATTEMPTED,
     subject: `raffle/${payload.raffleId}`,
-    payload: payload as unknown as JsonObject,
+    payload: { ...(payload as unknown as JsonObject), ...origin } as JsonObject,
   };
 }
 
 /** The entry of a claim, read back first so that a malformed payload is never journaled. */
-export function prizeClaimedDraft(payload: PrizeClaimedPayload) {
+export function prizeClaimedDraft(payload: PrizeClaimedPayload, origin: RecordedOrigin = {}) {
   readPrizeClaimed(payload);
   return {
     type: PRIZE_CLAIMED,
     subject: `raffle/${payload.raffleId}`,
-    payload: payload as unknown as JsonObject,
+    payload: { ...(payload as unknown as JsonObject), ...origin } as JsonObject,
   };
 }
