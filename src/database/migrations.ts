@@ -8,6 +8,7 @@ import * as audit from '../audit/migrations/20261123_30_audit.js';
 import * as integrity from '../integrity/migrations/20261123_31_integrity.js';
 import * as qldbImport from '../ledger/qldb/migrations/20261123_40_qldb_import.js';
 import * as draw from '../draw/migrations/20261123_50_draw.js';
+import * as ledgerQueueIdBlocks from '../ledger/migrations/20261206_01_ledger_queue_id_blocks.js';
 
 /**
  * Every migration of every module, in one ordered list. Names sort in the order they run
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123_31_integrity': integrity,
   '20261123_40_qldb_import': qldbImport,
   '20261123_50_draw': draw,
+  '20261206_01_ledger_queue_id_blocks': ledgerQueueIdBlocks,
 };

@@ -13,19 +13,28 @@ const ANCHOR_LOCK = 0x4644414e;
 // The statements an append and the sequencer run all the time are prepared once per connection (see
 // src/database/prepared-statements.ts): parsing and planning were a good part of what they cost.
 
+/**
+ * Queue ids one nextval reserves (the sequence's increment, set by migration
+ * 20261206_01_ledger_queue_id_blocks): a process hands its appends ids from its block, so queuing is
+ * an INSERT with no RETURNING to answer.
+ */
+export const QUEUE_ID_BLOCK = 1024;
+
+const RESERVE_IDS = prepared(`select nextval('ledger_queue_id_seq') as first`);
+
 /** How many rows one append may queue through a prepared statement; more go as a one-off text. */
 const PREPARED_ENQUEUE_ROWS = 8;
 const enqueueTexts: string[] = [];
 
-/** INSERT of n rows: $1 is the time they share, then type, subject and payload of each. */
+/** INSERT of n rows: $1 is the time they share, then id, type, subject and payload of each. */
 function enqueueText(n: number): string {
   const cached = enqueueTexts[n];
   if (cached !== undefined) return cached;
   const values = Array.from(
     { length: n },
-    (_, i) => `($${3 * i + 2}, $${3 * i + 3}, $${3 * i + 4}, $1::timestamptz)`,
+    (_, i) => `($${4 * i + 2}::int8, $${4 * i + 3}, $${4 * i + 4}, $${4 * i + 5}, $1::timestamptz)`,
   );
-  const text = `insert into ledger_queue (type, subject, payload, recorded_at) values ${values.join(', ')} returning id`;
+  const text = `insert into ledger_queue (id, type, subject, payload, recorded_at) values ${values.join(', ')}`;
   if (n > PREPARED_ENQUEUE_ROWS) return text;
   return (enqueueTexts[n] = prepared(text));
 }
@@ -119,19 +128,26 @@ export class LedgerRepository {
     return this.database.db;
   }
 
-  /** Queues entries recorded at one time; returns their queue ids in the order given. */
+  /**
+   * Queues entries recorded at one time under the given ids (from reserveQueueIds, ascending: the
+   * sequencer takes the queue in id order).
+   */
   async enqueue(
     trx: Tx | undefined,
     recordedAt: Date,
-    rows: ReadonlyArray<Pick<QueuedRow, 'type' | 'subject' | 'payload'>>,
-  ): Promise<number[]> {
+    rows: ReadonlyArray<Pick<QueuedRow, 'id' | 'type' | 'subject' | 'payload'>>,
+  ): Promise<void> {
     const parameters: unknown[] = [recordedAt.toISOString()];
-    for (const row of rows) parameters.push(row.type, row.subject, row.payload);
-    const { rows: inserted } = await (trx ?? this.db).executeQuery<{ id: number }>(
-      CompiledQuery.raw(enqueueText(rows.length), parameters),
+    for (const row of rows) parameters.push(row.id, row.type, row.subject, row.payload);
+    await (trx ?? this.db).executeQuery(CompiledQuery.raw(enqueueText(rows.length), parameters));
+  }
+
+  /** Reserves the queue ids [first, first + QUEUE_ID_BLOCK) for this process; returns first. */
+  async reserveQueueIds(trx: Tx | undefined): Promise<number> {
+    const { rows } = await (trx ?? this.db).executeQuery<{ first: number }>(
+      CompiledQuery.raw(RESERVE_IDS, []),
     );
-    // Ids are drawn in the order the rows are inserted, so sorting them restores the given order.
-    return inserted.map((row) => row.id).sort((a, b) => a - b);
+    return rows[0].first;
   }
 
   /**
@@ -165,14 +181,13 @@ export class LedgerRepository {
     return row?.id;
   }
 
+  /** By time, not by id: a process hands out ids from a block it reserved earlier. */
   async oldestQueuedAt(): Promise<Date | undefined> {
     const row = await this.db
       .selectFrom('ledger_queue')
-      .select('recorded_at')
-      .orderBy('id')
-      .limit(1)
+      .select((eb) => eb.fn.min('recorded_at').as('oldest'))
       .executeTakeFirst();
-    return row?.recorded_at;
+    return row?.oldest ?? undefined;
   }
 
   state(db: Db = this.db): Promise<StateRow> {
