@@ -10,7 +10,7 @@ import { AppConfig } from '../src/config/environment.js';
 import { LedgerAnchoring } from '../src/ledger/ledger-anchoring.js';
 import { LedgerMetrics } from '../src/ledger/ledger-metrics.js';
 import { LedgerSequencer } from '../src/ledger/ledger-sequencer.js';
-import { LedgerRepository } from '../src/ledger/ledger.repository.js';
+import { LedgerRepository, QUEUE_ID_BLOCK } from '../src/ledger/ledger.repository.js';
 import { LedgerService } from '../src/ledger/ledger.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 
@@ -183,5 +183,26 @@ describe('a sequencer whose remembered tree another replica has since extended',
     );
     // The stored root is the root of the exported entries.
     expect((await ledger.digest()).rootHash).toBe(result.rootHash);
+  });
+
+  it('keeps the order of one append whose entries take ids from more than one reserved block', async () => {
+    const ledger = t.app.get(LedgerService);
+    const sequencer = new LedgerSequencer(
+      t.app.get(AppConfig),
+      t.app.get(DatabaseService),
+      t.app.get(LedgerRepository),
+      t.app.get(LedgerMetrics),
+    );
+    const count = QUEUE_ID_BLOCK + 100;
+    const queued = await ledger.appendNow(
+      ...Array.from({ length: count }, (_, n) => ({ type: 'TEST_EVENT', subject: 'bulk', payload: { n } })),
+    );
+    expect(new Set(queued.map((entry) => entry.queueId)).size).toBe(count);
+    const start = await ledger.treeSize();
+    expect(await sequencer.integrateBatch()).toBe(count);
+    const payloads: unknown[] = [];
+    for await (const line of ledger.exportLines(start))
+      payloads.push((JSON.parse(line) as JournalEntry).payload);
+    expect(payloads).toEqual(Array.from({ length: count }, (_, n) => ({ n })));
   });
 });
