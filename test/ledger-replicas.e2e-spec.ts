@@ -6,7 +6,11 @@ import { DatabaseService } from '../src/database/database.service.js';
 import type { JournalEntry } from '../src/ledger/core/entry.js';
 import { parseVerifierKey } from '../src/ledger/core/note-keys.js';
 import { verifyJournal } from '../src/ledger/core/verify-journal.js';
+import { AppConfig } from '../src/config/environment.js';
 import { LedgerAnchoring } from '../src/ledger/ledger-anchoring.js';
+import { LedgerMetrics } from '../src/ledger/ledger-metrics.js';
+import { LedgerSequencer } from '../src/ledger/ledger-sequencer.js';
+import { LedgerRepository, QUEUE_ID_BLOCK } from '../src/ledger/ledger.repository.js';
 import { LedgerService } from '../src/ledger/ledger.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 
@@ -121,5 +125,84 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
       treeSize,
     ]);
     expect(await anchorings[1].anchor.list()).toEqual([{ treeSize, location: expect.any(String) }]);
+  });
+});
+
+/**
+ * A sequencer keeps the tree between its batches instead of re-reading it each time. When another
+ * replica has extended the tree in between, its next batch must notice, re-read and go on, rather
+ * than fork the chain or stop on a duplicate sequence number.
+ */
+describe('a sequencer whose remembered tree another replica has since extended', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      engine: 'postgres',
+      env: { ANCHOR_INTERVAL_SECONDS: '0', INTEGRITY_JOURNAL_INTERVAL_SECONDS: '0' },
+    });
+    // Two sequencers driven by hand stand for two replicas; the application's own is stopped so
+    // that it takes nothing from between them.
+    await t.app.get(LedgerSequencer).onApplicationShutdown();
+  });
+  afterAll(async () => t?.close());
+
+  it('re-reads the stored tree and extends it, keeping the chain gapless', async () => {
+    const replica = () =>
+      new LedgerSequencer(
+        t.app.get(AppConfig),
+        t.app.get(DatabaseService),
+        t.app.get(LedgerRepository),
+        t.app.get(LedgerMetrics),
+      );
+    const [x, y] = [replica(), replica()];
+    const ledger = t.app.get(LedgerService);
+    const append = (n: number) => ledger.appendNow({ type: 'TEST_EVENT', subject: null, payload: { n } });
+
+    await x.integrateBatch(); // whatever start-up queued
+    const start = await ledger.treeSize();
+    await append(1);
+    expect(await x.integrateBatch()).toBe(1); // x now remembers the tree of start + 1 entries
+    await append(2);
+    await append(3);
+    expect(await y.integrateBatch()).toBe(2); // y reads the stored tree: x's memory is stale
+    await append(4);
+    expect(await x.integrateBatch()).toBe(1);
+    await append(5);
+    expect(await x.integrateBatch()).toBe(1);
+
+    expect(await ledger.treeSize()).toBe(start + 5);
+    const lines: string[] = [];
+    for await (const line of ledger.exportLines(0)) lines.push(line.trimEnd());
+    const result = await verifyJournal(lines);
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    const tail = lines.slice(start).map((line) => JSON.parse(line) as JournalEntry);
+    expect(tail.map((entry) => [entry.seq, entry.payload])).toEqual(
+      [1, 2, 3, 4, 5].map((n, i) => [start + i, { n }]),
+    );
+    // The stored root is the root of the exported entries.
+    expect((await ledger.digest()).rootHash).toBe(result.rootHash);
+  });
+
+  it('keeps the order of one append whose entries take ids from more than one reserved block', async () => {
+    const ledger = t.app.get(LedgerService);
+    const sequencer = new LedgerSequencer(
+      t.app.get(AppConfig),
+      t.app.get(DatabaseService),
+      t.app.get(LedgerRepository),
+      t.app.get(LedgerMetrics),
+    );
+    const count = QUEUE_ID_BLOCK + 100;
+    const queued = await ledger.appendNow(
+      ...Array.from({ length: count }, (_, n) => ({ type: 'TEST_EVENT', subject: 'bulk', payload: { n } })),
+    );
+    expect(new Set(queued.map((entry) => entry.queueId)).size).toBe(count);
+    const start = await ledger.treeSize();
+    expect(await sequencer.integrateBatch()).toBe(count);
+    const payloads: unknown[] = [];
+    for await (const line of ledger.exportLines(start))
+      payloads.push((JSON.parse(line) as JournalEntry).payload);
+    expect(payloads).toEqual(Array.from({ length: count }, (_, n) => ({ n })));
   });
 });

@@ -16,6 +16,7 @@ import pg from 'pg';
 import { AppConfig } from '../config/environment.js';
 import { MIGRATIONS } from './migrations.js';
 import { insideTransaction, PGliteDialect } from './pglite-dialect.js';
+import { prepareMarkedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
 import { BYTEA_OID, INT8_OID, parseBytea, parseInt8 } from './type-parsers.js';
 
@@ -63,11 +64,12 @@ export class DatabaseService implements OnApplicationShutdown {
       // statements of a transaction emits the same error with no query to fail: heard here, the
       // transaction fails on its next statement and the pool discards the client; unheard, it is
       // an uncaught exception that stops the process.
-      pool.on('connect', (client) =>
+      pool.on('connect', (client) => {
         client.on('error', (error) =>
           new Logger(DatabaseService.name).warn(`connection lost while in use: ${error.message}`),
-        ),
-      );
+        );
+        prepareMarkedStatements(client);
+      });
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
       return new DatabaseService(db, 'postgres', redactUrl(config.DATABASE_URL));
     }

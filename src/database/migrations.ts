@@ -8,6 +8,7 @@ import * as audit from '../audit/migrations/20261123_30_audit.js';
 import * as integrity from '../integrity/migrations/20261123_31_integrity.js';
 import * as qldbImport from '../ledger/qldb/migrations/20261123_40_qldb_import.js';
 import * as draw from '../draw/migrations/20261123_50_draw.js';
+import * as ledgerQueueIdBlocks from '../ledger/migrations/20261206_01_ledger_queue_id_blocks.js';
 import * as ticketBlockKeys from '../ticket/migrations/20261206_11_ticket_block_idempotency.js';
 import * as ticketReprint from '../ticket/migrations/20261206_11_ticket_receipt_reprint.js';
 import * as prizeClaims from '../draw/migrations/20261206_51_prize_claims.js';
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123_31_integrity': integrity,
   '20261123_40_qldb_import': qldbImport,
   '20261123_50_draw': draw,
+  '20261206_01_ledger_queue_id_blocks': ledgerQueueIdBlocks,
   '20261206_11_ticket_block_idempotency': ticketBlockKeys,
   '20261206_11_ticket_receipt_reprint': ticketReprint,
   '20261206_51_prize_claims': prizeClaims,

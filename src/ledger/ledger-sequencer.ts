@@ -1,10 +1,23 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/environment.js';
-import { DatabaseService } from '../database/database.service.js';
+import { DatabaseService, type Tx } from '../database/database.service.js';
 import { CompactRange } from './core/compact-range.js';
 import { chainCanonicalDrafts } from './core/entry.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 import { LedgerRepository } from './ledger.repository.js';
+
+/** The tree a batch extends: its frontier and the hash of its last entry (the chain's link). */
+interface TreeHead {
+  tree: CompactRange;
+  lastHash: string;
+}
+
+/** The batch was taken against a tree or a queue that another replica changed: roll back, re-read. */
+class StaleBatch extends Error {
+  constructor() {
+    super('the journal changed under this batch; it is taken again from the stored tree');
+  }
+}
 
 export interface IntegratedEntry {
   queueId: number;
@@ -26,6 +39,11 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
   private again = false;
   private stopped = false;
   private readonly waiters = new Map<number, Array<(entry: IntegratedEntry) => void>>();
+  /**
+   * The tree as this replica last extended it, kept between batches instead of being read and
+   * parsed again for each; every batch checks it against the stored state before writing.
+   */
+  private head?: TreeHead;
 
   constructor(
     private readonly config: AppConfig,
@@ -84,48 +102,64 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
    * One batch in one transaction; returns how many entries it integrated, or undefined when another
    * replica holds the sequencer lock.
    */
-  async integrateBatch(): Promise<number | undefined> {
-    const done = await this.database.transaction(async (trx) => {
-      if (!(await this.repository.tryLockSequencer(trx))) return undefined;
-      const queued = await this.repository.takeQueued(trx, this.config.LEDGER_BATCH_SIZE);
-      if (queued.length === 0) return [];
-      const state = await this.repository.state(trx);
-      const links = chainCanonicalDrafts(
-        state.last_hash.toString('hex'),
-        state.tree_size,
-        queued.map((row) => ({
-          type: row.type,
-          subject: row.subject,
-          canonicalPayload: row.payload,
-          time: row.recorded_at.toISOString(),
-        })),
-      );
-      const tree = CompactRange.fromJSON(JSON.parse(state.frontier));
-      const hashes = links.map((link) => Buffer.from(link.hash, 'hex'));
-      const completed = tree.appendAll(hashes);
-      await this.repository.integrate(
-        trx,
-        links.map((link, i) => ({
-          queue_id: queued[i].id,
+  async integrateBatch(retryStale = true): Promise<number | undefined> {
+    let extended: TreeHead | undefined;
+    let done: Array<IntegratedEntry & { recordedAt: Date }> | undefined;
+    try {
+      done = await this.database.transaction(async (trx) => {
+        const queued = await this.repository.lockAndTakeQueued(trx, this.config.LEDGER_BATCH_SIZE);
+        if (queued === undefined) return undefined;
+        if (queued.length === 0) return [];
+        const from = this.head ?? (await this.readHead(trx));
+        const links = chainCanonicalDrafts(
+          from.lastHash,
+          from.tree.size,
+          queued.map((row) => ({
+            type: row.type,
+            subject: row.subject,
+            canonicalPayload: row.payload,
+            time: row.recorded_at.toISOString(),
+          })),
+        );
+        const tree = from.tree.clone();
+        const hashes = links.map((link) => Buffer.from(link.hash, 'hex'));
+        const completed = tree.appendAll(hashes);
+        const moved = await this.repository.integrate(
+          trx,
+          { tree_size: from.tree.size, last_hash: from.lastHash },
+          links.map((link, i) => ({
+            queue_id: queued[i].id,
+            seq: link.seq,
+            prev_hash: link.prevHash,
+            hash: link.hash,
+          })),
+          completed.filter((node) => node.level > 0),
+          {
+            tree_size: tree.size,
+            root_hash: tree.root(),
+            last_hash: hashes[hashes.length - 1],
+            frontier: JSON.stringify(tree.toJSON()),
+          },
+        );
+        if (!moved) throw new StaleBatch();
+        extended = { tree, lastHash: links[links.length - 1].hash };
+        return links.map((link, i) => ({
+          queueId: queued[i].id,
           seq: link.seq,
-          prev_hash: link.prevHash,
           hash: link.hash,
-        })),
-        completed.filter((node) => node.level > 0),
-        {
-          tree_size: tree.size,
-          root_hash: tree.root(),
-          last_hash: hashes[hashes.length - 1],
-          frontier: JSON.stringify(tree.toJSON()),
-        },
-      );
-      return links.map((link, i) => ({
-        queueId: queued[i].id,
-        seq: link.seq,
-        hash: link.hash,
-        recordedAt: queued[i].recorded_at,
-      }));
-    });
+          recordedAt: queued[i].recorded_at,
+        }));
+      });
+    } catch (error) {
+      this.head = undefined;
+      // Another replica integrated since this one last did (or committed while this batch was
+      // taken): the next batch starts from the stored tree.
+      if (error instanceof StaleBatch && retryStale) return this.integrateBatch(false);
+      throw error;
+    }
+    // Another replica holds the lock and will extend the tree: re-read it on the next batch.
+    if (done === undefined) this.head = undefined;
+    if (extended) this.head = extended;
     if (done === undefined) return undefined;
     const now = Date.now();
     for (const entry of done) {
@@ -138,6 +172,14 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
       this.metrics.treeSize.set(done[done.length - 1].seq + 1);
     }
     return done.length;
+  }
+
+  private async readHead(trx: Tx): Promise<TreeHead> {
+    const state = await this.repository.state(trx);
+    return {
+      tree: CompactRange.fromJSON(JSON.parse(state.frontier)),
+      lastHash: state.last_hash.toString('hex'),
+    };
   }
 
   /** Resolves once the queued entry has its sequence number (integrated here or by another replica). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { DatabaseService, type Tx } from '../database/database.service.js';
+import { prepared } from '../database/prepared-statements.js';
 import type { Database } from '../database/schema.js';
 import type { NodeId } from './core/node-id.js';
 
@@ -8,6 +9,75 @@ import type { NodeId } from './core/node-id.js';
 const SEQUENCER_LOCK = 0x46444c47;
 /** Only one replica anchors checkpoints at a time ("FDAN"). */
 const ANCHOR_LOCK = 0x4644414e;
+
+// The statements an append and the sequencer run all the time are prepared once per connection (see
+// src/database/prepared-statements.ts): parsing and planning were a good part of what they cost.
+
+/**
+ * Queue ids one nextval reserves (the sequence's increment, set by migration
+ * 20261206_01_ledger_queue_id_blocks): a process hands its appends ids from its block, so queuing is
+ * an INSERT with no RETURNING to answer.
+ */
+export const QUEUE_ID_BLOCK = 1024;
+
+const RESERVE_IDS = prepared(`select nextval('ledger_queue_id_seq') as first`);
+
+/** How many rows one append may queue through a prepared statement; more go as a one-off text. */
+const PREPARED_ENQUEUE_ROWS = 8;
+const enqueueTexts: string[] = [];
+
+/** INSERT of n rows: $1 is the time they share, then id, type, subject and payload of each. */
+function enqueueText(n: number): string {
+  const cached = enqueueTexts[n];
+  if (cached !== undefined) return cached;
+  const values = Array.from(
+    { length: n },
+    (_, i) => `($${4 * i + 2}::int8, $${4 * i + 3}, $${4 * i + 4}, $${4 * i + 5}, $1::timestamptz)`,
+  );
+  const text = `insert into ledger_queue (id, type, subject, payload, recorded_at) values ${values.join(', ')}`;
+  if (n > PREPARED_ENQUEUE_ROWS) return text;
+  return (enqueueTexts[n] = prepared(text));
+}
+
+const LOCK_AND_TAKE = prepared(`
+  select lock.locked, queued.id, queued.type, queued.subject, queued.payload, queued.recorded_at
+  from (select pg_try_advisory_xact_lock($1) as locked) as lock
+  left join lateral (
+    select id, type, subject, payload, recorded_at from ledger_queue
+    where lock.locked order by id limit $2
+  ) as queued on true`);
+
+/** LedgerRepository.integrate; $1-$2 the tree it extends, $3-$6 the entries, $7-$9 the nodes, $10-$13 the new state. */
+const INTEGRATE = prepared(`
+  with unchanged as (
+    select from ledger_state where id = 1 and tree_size = $1 and last_hash = decode($2, 'hex')
+  ), link as (
+    select * from unnest($3::int8[], $4::int8[], $5::text[], $6::text[]) as link (queue_id, seq, prev_hash, hash)
+  ), taken as (
+    delete from ledger_queue where id = any($3::int8[]) and exists (select from unchanged)
+    returning id, type, subject, payload, recorded_at
+  ), entries as (
+    insert into ledger_entry (seq, type, subject, payload, recorded_at, prev_hash, hash, queue_id)
+    select link.seq, taken.type, taken.subject, taken.payload, taken.recorded_at,
+           decode(link.prev_hash, 'hex'), decode(link.hash, 'hex'), taken.id
+    from taken join link on link.queue_id = taken.id
+    order by link.seq
+    returning seq
+  ), nodes as (
+    insert into ledger_node (level, index, hash)
+    select node.level, node.index, decode(node.hash, 'hex')
+    from unnest($7::int2[], $8::int8[], $9::text[]) as node (level, index, hash)
+    where exists (select from unchanged)
+    returning level
+  ), state as (
+    update ledger_state
+    set tree_size = $10, root_hash = decode($11, 'hex'), last_hash = decode($12, 'hex'), frontier = $13,
+        updated_at = now()
+    where id = 1 and exists (select from unchanged)
+    returning id
+  )
+  select (select count(*) from entries)::int4 as entries, (select count(*) from nodes)::int4 as nodes,
+         (select count(*) from state)::int4 as states`);
 
 export interface QueuedRow {
   id: number;
@@ -37,6 +107,8 @@ export interface StateRow {
 
 type Db = Kysely<Database> | Tx;
 
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
 /** Which entries a reader wants: about a subject, of some types, recorded in a time window. */
 export interface EntryFilter {
   subject?: string;
@@ -56,44 +128,47 @@ export class LedgerRepository {
     return this.database.db;
   }
 
-  /** Queues entries recorded at one time; returns their queue ids in the order given. */
+  /**
+   * Queues entries recorded at one time under the given ids (from reserveQueueIds, ascending: the
+   * sequencer takes the queue in id order).
+   */
   async enqueue(
     trx: Tx | undefined,
     recordedAt: Date,
-    rows: ReadonlyArray<Pick<QueuedRow, 'type' | 'subject' | 'payload'>>,
-  ): Promise<number[]> {
-    // Most appends queue one or two entries, for which VALUES costs PostgreSQL less than unnest.
-    // Ids are drawn in the order the rows are inserted, so sorting them restores the given order.
-    const time = recordedAt.toISOString();
-    const { rows: inserted } = await sql<{ id: number }>`
-      insert into ledger_queue (type, subject, payload, recorded_at)
-      values ${sql.join(rows.map((row) => sql`(${row.type}, ${row.subject}, ${row.payload}, ${time}::timestamptz)`))}
-      returning id`.execute(trx ?? this.db);
-    return inserted.map((row) => row.id).sort((a, b) => a - b);
+    rows: ReadonlyArray<Pick<QueuedRow, 'id' | 'type' | 'subject' | 'payload'>>,
+  ): Promise<void> {
+    const parameters: unknown[] = [recordedAt.toISOString()];
+    for (const row of rows) parameters.push(row.id, row.type, row.subject, row.payload);
+    await (trx ?? this.db).executeQuery(CompiledQuery.raw(enqueueText(rows.length), parameters));
   }
 
-  async tryLockSequencer(trx: Tx): Promise<boolean> {
-    return this.tryXactLock(trx, SEQUENCER_LOCK);
+  /** Reserves the queue ids [first, first + QUEUE_ID_BLOCK) for this process; returns first. */
+  async reserveQueueIds(trx: Tx | undefined): Promise<number> {
+    const { rows } = await (trx ?? this.db).executeQuery<{ first: number }>(
+      CompiledQuery.raw(RESERVE_IDS, []),
+    );
+    return rows[0].first;
+  }
+
+  /**
+   * Takes the sequencer lock and, if it was free, the oldest queued rows, in one round trip; returns
+   * undefined when another replica holds the lock. The rows are read from the statement's snapshot,
+   * which may predate the lock by the instant another sequencer needed to commit: `integrate` moves
+   * them only if they are all still queued and the tree is still the one the caller extends.
+   */
+  async lockAndTakeQueued(trx: Tx, limit: number): Promise<QueuedRow[] | undefined> {
+    const { rows } = await trx.executeQuery<{ locked: boolean } & Nullable<QueuedRow>>(
+      CompiledQuery.raw(LOCK_AND_TAKE, [SEQUENCER_LOCK, limit]),
+    );
+    if (!rows[0].locked) return undefined;
+    return rows[0].id === null ? [] : (rows as QueuedRow[]);
   }
 
   async tryLockAnchoring(trx: Tx): Promise<boolean> {
-    return this.tryXactLock(trx, ANCHOR_LOCK);
-  }
-
-  private async tryXactLock(trx: Tx, key: number): Promise<boolean> {
     const { rows } = await sql<{
       locked: boolean;
-    }>`select pg_try_advisory_xact_lock(${key}) as locked`.execute(trx);
+    }>`select pg_try_advisory_xact_lock(${ANCHOR_LOCK}) as locked`.execute(trx);
     return rows[0].locked;
-  }
-
-  takeQueued(trx: Tx, limit: number): Promise<QueuedRow[]> {
-    return trx
-      .selectFrom('ledger_queue')
-      .select(['id', 'type', 'subject', 'payload', 'recorded_at'])
-      .orderBy('id')
-      .limit(limit)
-      .execute();
   }
 
   async newestQueuedId(): Promise<number | undefined> {
@@ -106,14 +181,13 @@ export class LedgerRepository {
     return row?.id;
   }
 
+  /** By time, not by id: a process hands out ids from a block it reserved earlier. */
   async oldestQueuedAt(): Promise<Date | undefined> {
     const row = await this.db
       .selectFrom('ledger_queue')
-      .select('recorded_at')
-      .orderBy('id')
-      .limit(1)
+      .select((eb) => eb.fn.min('recorded_at').as('oldest'))
       .executeTakeFirst();
-    return row?.recorded_at;
+    return row?.oldest ?? undefined;
   }
 
   state(db: Db = this.db): Promise<StateRow> {
@@ -128,53 +202,37 @@ export class LedgerRepository {
    * Moves a batch from the queue into the journal in one statement: deletes the queued rows, inserts
    * them as entries with the sequence numbers and hashes the sequencer computed (type, subject,
    * payload and time are copied inside the database, so they are the very values it hashed), stores
-   * the completed Merkle nodes and the new tree state. Throws, so the transaction rolls back, unless
-   * every queued row was there to move.
+   * the completed Merkle nodes and the new tree state. Nothing is written into the journal unless the
+   * stored tree is still `from` (the sequencer keeps the tree between batches; another replica may
+   * have extended it since). Returns false, and the caller must roll back, unless the tree was `from`
+   * and every queued row was there to move.
    */
   async integrate(
     trx: Tx,
+    from: { tree_size: number; last_hash: string },
     links: ReadonlyArray<{ queue_id: number; seq: number; prev_hash: string; hash: string }>,
     nodes: ReadonlyArray<NodeId & { hash: Buffer }>,
     state: { tree_size: number; root_hash: Buffer; last_hash: Buffer; frontier: string },
-  ): Promise<void> {
-    const { rows } = await sql<{ entries: number; nodes: number; states: number }>`
-      with link as (
-        select * from unnest(${links.map((l) => l.queue_id)}::int8[], ${links.map((l) => l.seq)}::int8[],
-                             ${links.map((l) => l.prev_hash)}::text[], ${links.map((l) => l.hash)}::text[])
-          as link (queue_id, seq, prev_hash, hash)
-      ), taken as (
-        delete from ledger_queue where id = any(${links.map((l) => l.queue_id)}::int8[])
-        returning id, type, subject, payload, recorded_at
-      ), entries as (
-        insert into ledger_entry (seq, type, subject, payload, recorded_at, prev_hash, hash, queue_id)
-        select link.seq, taken.type, taken.subject, taken.payload, taken.recorded_at,
-               decode(link.prev_hash, 'hex'), decode(link.hash, 'hex'), taken.id
-        from taken join link on link.queue_id = taken.id
-        order by link.seq
-        returning seq
-      ), nodes as (
-        insert into ledger_node (level, index, hash)
-        select node.level, node.index, decode(node.hash, 'hex')
-        from unnest(${nodes.map((n) => n.level)}::int2[], ${nodes.map((n) => n.index)}::int8[],
-                    ${nodes.map((n) => n.hash.toString('hex'))}::text[]) as node (level, index, hash)
-        returning level
-      ), state as (
-        update ledger_state
-        set tree_size = ${state.tree_size}, root_hash = decode(${state.root_hash.toString('hex')}, 'hex'),
-            last_hash = decode(${state.last_hash.toString('hex')}, 'hex'), frontier = ${state.frontier},
-            updated_at = now()
-        where id = 1
-        returning id
-      )
-      select (select count(*) from entries)::int4 as entries, (select count(*) from nodes)::int4 as nodes,
-             (select count(*) from state)::int4 as states`.execute(trx);
+  ): Promise<boolean> {
+    const { rows } = await trx.executeQuery<{ entries: number; nodes: number; states: number }>(
+      CompiledQuery.raw(INTEGRATE, [
+        from.tree_size,
+        from.last_hash,
+        links.map((l) => l.queue_id),
+        links.map((l) => l.seq),
+        links.map((l) => l.prev_hash),
+        links.map((l) => l.hash),
+        nodes.map((n) => n.level),
+        nodes.map((n) => n.index),
+        nodes.map((n) => n.hash.toString('hex')),
+        state.tree_size,
+        state.root_hash.toString('hex'),
+        state.last_hash.toString('hex'),
+        state.frontier,
+      ]),
+    );
     const moved = rows[0];
-    if (moved.entries !== links.length || moved.nodes !== nodes.length || moved.states !== 1) {
-      throw new Error(
-        `ledger integration moved ${moved.entries} of ${links.length} queued entries and stored ` +
-          `${moved.nodes} of ${nodes.length} nodes; rolled back`,
-      );
-    }
+    return moved.entries === links.length && moved.nodes === nodes.length && moved.states === 1;
   }
 
   entriesByQueueIds(ids: number[]): Promise<Array<{ queue_id: number | null; seq: number; hash: Buffer }>> {

@@ -12,7 +12,7 @@ import { rehash } from './core/proof-plan.js';
 import type { ConsistencyProofJson, InclusionProofJson } from './core/proof-json.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import { LedgerSequencer, type IntegratedEntry } from './ledger-sequencer.js';
-import { LedgerRepository, type EntryFilter, type EntryRow } from './ledger.repository.js';
+import { LedgerRepository, QUEUE_ID_BLOCK, type EntryFilter, type EntryRow } from './ledger.repository.js';
 
 /** What a module hands the ledger: the event, what it is about, and its details. */
 export interface LedgerDraft {
@@ -45,6 +45,7 @@ const ENTRIES_ABOUT_PAGE = 5_000;
 export class LedgerService implements OnModuleInit {
   private signer!: CheckpointSigner;
   private signed?: { size: number; note: string; time: Date };
+  private idBlock = { next: 0, end: 0 };
 
   constructor(
     private readonly config: AppConfig,
@@ -74,13 +75,38 @@ export class LedgerService implements OnModuleInit {
     const recordedAt = new Date();
     // Validates type, subject and payload exactly as the sequencer and the verifier will, and
     // canonicalises the payload once: the queue holds the very text that is hashed and stored.
-    const rows = drafts.map((draft) => ({
-      type: draft.type,
-      subject: draft.subject,
-      payload: canonicalDraftPayload(draft),
-    }));
-    const ids = await this.repository.enqueue(trx, recordedAt, rows);
+    const payloads = drafts.map((draft) => canonicalDraftPayload(draft));
+    const ids = await this.queueIds(trx, drafts.length);
+    await this.repository.enqueue(
+      trx,
+      recordedAt,
+      drafts.map((draft, i) => ({
+        id: ids[i],
+        type: draft.type,
+        subject: draft.subject,
+        payload: payloads[i],
+      })),
+    );
     return ids.map((queueId) => ({ queueId, recordedAt }));
+  }
+
+  /**
+   * `count` unused queue ids, ascending (the drafts of one append are integrated in the order given).
+   * They come from a block this process reserved; blocks never overlap, whichever process took them.
+   */
+  private async queueIds(trx: Tx | undefined, count: number): Promise<number[]> {
+    const ids: number[] = [];
+    while (ids.length < count) {
+      if (this.idBlock.next < this.idBlock.end) {
+        ids.push(this.idBlock.next++);
+        continue;
+      }
+      const first = await this.repository.reserveQueueIds(trx);
+      // Appends that ran out together each reserve a block; the ids left in a replaced one are
+      // never used, which costs nothing (only their uniqueness matters).
+      this.idBlock = { next: first, end: first + QUEUE_ID_BLOCK };
+    }
+    return ids.sort((a, b) => a - b);
   }
 
   /** Waits until queued entries are integrated (call after the appending transaction committed). */
