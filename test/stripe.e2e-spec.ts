@@ -359,7 +359,10 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
     const mismatches = entries.filter((e) => e.type === 'PAYMENT_MISMATCH');
     expect(mismatches.map((e) => e.payload)).toEqual([
       expect.objectContaining({
-        actor: { type: 'system' },
+        // The webhook's origin: Stripe (its signature authenticates it), from the address that delivered it.
+        actor: { type: 'provider', name: 'stripe' },
+        source: expect.any(String),
+        requestId: expect.any(String),
         outcome: 'failure',
         component: 'payments',
         details: expect.objectContaining({
