@@ -56,6 +56,8 @@ export class DrawScheduler implements OnApplicationBootstrap, OnApplicationShutd
     for (const { raffleId, prizeId } of due) {
       await this.attempt(`${raffleId}/${prizeId}`, () => this.draws.run(raffleId, prizeId, SCHEDULER));
     }
+    // After the due draws, so a long first read (a restarted replica) never delays one.
+    await this.attempt('sales-folds', () => this.draws.foldSales());
   }
 
   private async attempt(key: string, work: () => Promise<unknown>): Promise<void> {
