@@ -447,6 +447,7 @@ export class DrawService implements OnModuleInit {
         algorithm: DRAW_ALGORITHM,
         sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
         rng: picked.rng,
+        rngRequestId: picked.requestId,
         rngCalls: picked.calls,
         k,
         repeats: false,
@@ -512,6 +513,7 @@ export class DrawService implements OnModuleInit {
     if (k === 0) {
       const info = this.rng.info();
       return {
+        requestId: null,
         positions: [] as number[],
         calls: [] as RngCallRecord[],
         rng: { provider: info.provider, certified: info.certified, identity: info.identity },
@@ -529,6 +531,7 @@ export class DrawService implements OnModuleInit {
       offset += call.bytes;
     }
     return {
+      requestId: result.requestId as string | null,
       positions: result.values,
       calls,
       rng: { provider: result.provider, certified: result.certified, identity: result.identity },
@@ -687,6 +690,7 @@ export class DrawService implements OnModuleInit {
           algorithm: DRAW_ALGORITHM,
           sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
           rng: picked.rng,
+          rngRequestId: picked.requestId,
           rngCalls: picked.calls,
           k: 1,
           repeats: false,
