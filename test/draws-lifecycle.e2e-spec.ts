@@ -276,6 +276,16 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
         /draw .*prize main.*(the journaled RNG calls do not replay|winner 1: journal says ticket)/,
       ],
       [
+        'rng request',
+        (list) => {
+          // The RNG_REQUEST the main draw names: the draw's bytes are no longer the ones it served.
+          const requestId = list.find(mainEntry)!.payload.rngRequestId;
+          const request = list.find((e) => e.type === 'RNG_REQUEST' && e.payload.requestId === requestId)!;
+          request.payload.bytesSha256 = '0'.repeat(64);
+        },
+        /draw .* is not what its RNG request .* served: bytesSha256 0{64} requested/,
+      ],
+      [
         'set',
         (list) => {
           const sale = list.find((e) => e.type === 'TICKETS_SOLD' && e.payload.orderId === after[1].orderId)!;

@@ -240,6 +240,7 @@ async function journalRecomputation(tickets) {
     algorithm: core.DRAW_ALGORITHM,
     sealed: set.commitment,
     rng: { provider: 'os', certified: false, identity: 'os:node-crypto' },
+    rngRequestId: 'rng1',
     rngCalls: picked.rngCalls,
     k: 1,
     repeats: false,
@@ -271,8 +272,27 @@ async function journalRecomputation(tickets) {
     by: 'bench',
     personalData: { algorithm: core.PERSONAL_DATA_COMMITMENT, commitment: '0'.repeat(64) },
   };
+  const drawnBytes = Buffer.from(picked.rngCalls.map((c) => c.bytes).join(''), 'hex');
+  const rngRequest = {
+    type: core.RNG_REQUEST,
+    subject: 'raffle/r1',
+    payload: {
+      requestId: 'rng1',
+      purpose: 'draw',
+      subject: 'raffle/r1',
+      ...draw.rng,
+      algorithm: 'fairdraw-rejection-v1',
+      k: 1,
+      n: set.count,
+      repeats: false,
+      byteCount: drawnBytes.length,
+      calls: picked.rngCalls.map((c) => ({ bytes: c.byteCount, at: time(size + 1) })),
+      bytesSha256: hash('sha256', drawnBytes, 'hex'),
+    },
+  };
   const tail = ledger.chainEntries(last.hash, size, [
     { ...core.drawSealedDraft(seal), time: time(size) },
+    { ...rngRequest, time: time(size + 1) },
     { ...core.drawResultDraft(draw), time: time(size + 1) },
     {
       type: 'DRAW_PRIZE',

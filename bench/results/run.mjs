@@ -90,6 +90,7 @@ for (const tickets of [1e4, 1e5, 1e6, 1e7]) {
     algorithm: core.DRAW_ALGORITHM,
     sealed: set.commitment,
     rng: { provider: 'os', certified: false, identity: 'os:node-crypto' },
+    rngRequestId: 'rng-d',
     rngCalls: picked.rngCalls,
     k: 10,
     repeats: false,

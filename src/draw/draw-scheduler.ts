@@ -59,6 +59,8 @@ export class DrawScheduler implements OnApplicationBootstrap, OnApplicationShutd
         this.draws.run(raffleId, prizeId, SCHEDULER, SYSTEM_ORIGIN),
       );
     }
+    // After the due draws, so a long first read (a restarted replica) never delays one.
+    await this.attempt('sales-folds', () => this.draws.foldSales());
   }
 
   private async attempt(key: string, work: () => Promise<unknown>): Promise<void> {

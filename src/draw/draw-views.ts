@@ -54,6 +54,7 @@ export interface DrawView {
   excluded: number[];
   sealed: { count: number; rangeCount: number; root: string };
   rng: { provider: string; certified: boolean; identity: string };
+  rngRequestId: string | null;
   rngCalls: Array<{ byteCount: number; bytes: string }>;
   replaces: { drawId: string; ticket: number; reason: string } | null;
   prize: PrizeAmountView | null;
@@ -196,6 +197,7 @@ export class DrawViews {
       excluded: p.excluded,
       sealed: p.sealed,
       rng: p.rng,
+      rngRequestId: p.rngRequestId,
       rngCalls: p.rngCalls,
       replaces: record.kind === 'redraw' ? record.payload.replaces : null,
       prize,

@@ -32,6 +32,7 @@ import {
   type RngCallRecord,
   SEAL_ALGORITHM,
   type SealedSet,
+  type TicketRangeBuffer,
   sealSet,
   winnersFromPositions,
 } from './core/index.js';
@@ -50,6 +51,11 @@ export const DRAW_EXCLUSION: Exclusion = 'seal';
 export const SCHEDULER = 'system:scheduler';
 
 export type RedrawCause = 'INELIGIBLE' | 'UNCLAIMED';
+
+interface TicketTables {
+  ranges: TicketRangeBuffer;
+  totals: { paidTotalMinor: number };
+}
 
 export interface RedrawInput {
   ticket: number;
@@ -79,6 +85,7 @@ export class DrawWaiting extends DomainException {
 }
 
 const INTEGRATION_WAIT_MS = 5_000;
+const FOLD_FAILURE_LOG_MS = 3_600_000;
 const SETTLE_POLL_MS = 50;
 
 /**
@@ -90,6 +97,7 @@ const SETTLE_POLL_MS = 50;
 export class DrawService implements OnModuleInit {
   private readonly logger = new Logger('DrawService');
   private claimGuards?: ClaimGuards;
+  private readonly foldFailuresLogged = new Map<string, number>();
 
   constructor(
     private readonly config: AppConfig,
@@ -210,6 +218,44 @@ export class DrawService implements OnModuleInit {
     return due;
   }
 
+  /**
+   * Reads the journal's new sales and voids of every raffle that will be sealed (OPEN, or CLOSED
+   * without its final seal) into its fold, so that the final seal reads only the last entries; drops
+   * the folds of the others. Returns the raffles folded.
+   */
+  async foldSales(): Promise<string[]> {
+    const { treeSize } = await this.ledger.head();
+    const folded: string[] = [];
+    for (const status of ['OPEN', 'CLOSED'] as const) {
+      for (let offset = 0; ; offset += 100) {
+        const page = await this.raffles.list({ status, limit: 100, offset });
+        for (const raffle of page) {
+          if (raffle.drawMethod !== 'RNG') continue;
+          if (status === 'CLOSED' && (await this.repository.sealByKey(raffle.id, 'final'))) continue;
+          folded.push(raffle.id);
+        }
+        if (page.length < 100) break;
+      }
+    }
+    this.sets.retainFolds(new Set(folded));
+    for (const raffleId of folded) {
+      try {
+        await this.sets.advance(raffleId, treeSize);
+      } catch (error) {
+        // The seal reads the journal again and reports the entry at fault; here once an hour is enough.
+        const last = this.foldFailuresLogged.get(raffleId) ?? 0;
+        if (Date.now() - last >= FOLD_FAILURE_LOG_MS) {
+          this.foldFailuresLogged.set(raffleId, Date.now());
+          this.logger.warn(
+            { err: error, event: 'draw_fold_failed', raffleId },
+            `the sales of raffle ${raffleId} could not be folded from the journal`,
+          );
+        }
+      }
+    }
+    return folded;
+  }
+
   private async sealFor(raffle: FrozenRaffle, planned: PrizeDraw, now: Date): Promise<SealRow> {
     const sealKey = sealKeyOf(planned);
     const existing = await this.repository.sealByKey(raffle.id, sealKey);
@@ -237,13 +283,15 @@ export class DrawService implements OnModuleInit {
     const subject = raffleEntrySubject(raffle.id);
     for (let attempt = 0; ; attempt++) {
       const treeSize = await this.settledTreeSize(subject, cutoff);
+      // The database reads the ticket tables while this process seals from the journal.
+      const tables = planned.final ? this.ticketTables(raffle.id) : undefined;
       const journal = await this.sets.journalSales(raffle.id, treeSize, cutoff);
       const sizes = {
         cutoffTreeSize: planned.final ? treeSize : journal.cutoffTreeSize,
         ledgerTreeSize: treeSize,
       };
       const set = this.sets.seal(journal, sizes);
-      if (planned.final) await this.crossCheck(raffle.id, set, journal.paidTotalMinor);
+      if (tables) await this.crossCheck(raffle.id, set, journal.paidTotalMinor, await tables);
       const rootHash = (await this.ledger.rootAt(treeSize)).toString('hex');
       const checkpoint = await this.ledger.checkpointAt(treeSize);
       const payload: DrawSealedPayload = {
@@ -346,11 +394,12 @@ export class DrawService implements OnModuleInit {
    * The final set must equal what the ticket tables hold (sold, not voided), and its paid total the
    * sales counter's: a difference means the tables and the journal disagree, and nothing is drawn.
    */
-  private async crossCheck(raffleId: string, set: SealedSet, paidTotalMinor: number): Promise<void> {
-    const [ranges, totals] = await Promise.all([
-      this.tickets.soldRanges(raffleId, new Date('9999-12-31T23:59:59.999Z')),
-      this.tickets.salesTotals(raffleId),
-    ]);
+  private async crossCheck(
+    raffleId: string,
+    set: SealedSet,
+    paidTotalMinor: number,
+    { ranges, totals }: TicketTables,
+  ): Promise<void> {
     const fromTables = sealSet(normaliseTickets({ sold: ranges }));
     if (fromTables.root !== set.root || totals.paidTotalMinor !== paidTotalMinor) {
       this.logger.error(
@@ -368,6 +417,14 @@ export class DrawService implements OnModuleInit {
         `the journal and the ticket records of raffle ${raffleId} disagree on the tickets sold; the draw is stopped`,
       );
     }
+  }
+
+  /** The paid orders' numbers and the sales counter; a failure surfaces where it is awaited. */
+  private ticketTables(raffleId: string): Promise<TicketTables> {
+    const read = Promise.all([this.tickets.paidTicketRanges(raffleId), this.tickets.salesTotals(raffleId)]);
+    const tables = read.then(([ranges, totals]) => ({ ranges, totals }));
+    tables.catch(() => undefined); // awaited later, or not at all when the seal fails first
+    return tables;
   }
 
   private requireDrawable(raffleId: string, planned: PrizeDraw, status: RaffleStatus): void {
@@ -422,6 +479,7 @@ export class DrawService implements OnModuleInit {
         algorithm: DRAW_ALGORITHM,
         sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
         rng: picked.rng,
+        rngRequestId: picked.requestId,
         rngCalls: picked.calls,
         k,
         repeats: false,
@@ -487,6 +545,7 @@ export class DrawService implements OnModuleInit {
     if (k === 0) {
       const info = this.rng.info();
       return {
+        requestId: null,
         positions: [] as number[],
         calls: [] as RngCallRecord[],
         rng: { provider: info.provider, certified: info.certified, identity: info.identity },
@@ -504,6 +563,7 @@ export class DrawService implements OnModuleInit {
       offset += call.bytes;
     }
     return {
+      requestId: result.requestId as string | null,
       positions: result.values,
       calls,
       rng: { provider: result.provider, certified: result.certified, identity: result.identity },
@@ -675,6 +735,7 @@ export class DrawService implements OnModuleInit {
           algorithm: DRAW_ALGORITHM,
           sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
           rng: picked.rng,
+          rngRequestId: picked.requestId,
           rngCalls: picked.calls,
           k: 1,
           repeats: false,

@@ -245,16 +245,18 @@ export class LedgerService implements OnModuleInit {
   }
 
   /**
-   * The integrated entries about one subject, of the given types, with seq < `before`, in seq order,
-   * a page at a time (e.g. a raffle's sales and voids up to a tree size, for sealing its draw set).
+   * The integrated entries about one subject, of the given types, with `from` <= seq < `before`, in
+   * seq order, a page at a time (e.g. a raffle's sales and voids up to a tree size, for sealing its
+   * draw set; `from` to read only what was journaled since an earlier read).
    */
   async *entriesAbout(
     subject: string,
     types: readonly string[],
     before: number,
     pageSize = ENTRIES_ABOUT_PAGE,
+    from = 0,
   ): AsyncGenerator<JournalEntry[]> {
-    for (let next = 0; next < before;) {
+    for (let next = from; next < before;) {
       const page = await this.repository.entriesAbout(subject, types, next, before, pageSize);
       if (page.length === 0) return;
       yield page.map(toJournalEntry);

@@ -21,6 +21,8 @@ import type { NewOrderItem } from './sales-batch.js';
 import { SalesBatcher, type IntegratedEntry } from './sales-batcher.js';
 import { BlockRepository } from './block.repository.js';
 import { SalesRepository, type OrderRow } from './sales.repository.js';
+import { rangesFromArrayTexts } from './int8-array-text.js';
+import type { TicketRangeBuffer } from '../draw/core/ticket-range-buffer.js';
 import { normalizeVerificationCode } from './verification-code.js';
 import { registerRanges, type RegisterOrder, type RegisterRange } from './ticket-register.js';
 
@@ -383,6 +385,12 @@ export class TicketService {
       last: row.last_number!,
       soldAt: row.sold_at!.toISOString(),
     }));
+  }
+
+  /** The sold, not voided ticket ranges of a raffle (every paid order), in number order. */
+  async paidTicketRanges(raffleId: string): Promise<TicketRangeBuffer> {
+    const { firsts, lasts } = await this.repository.paidNumberArrays(raffleId);
+    return rangesFromArrayTexts(firsts, lasts);
   }
 
   /** Paid, not voided sales and the prize they make (for a 50/50 or progressive raffle). */

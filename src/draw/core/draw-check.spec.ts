@@ -10,8 +10,10 @@ import { frontierOf, testKeys } from '../../ledger/core/testing/journal-fixtures
 import { createDrawCheck, DRAW_CHECK_KIND, type DrawCheck, type DrawCheckOptions } from './draw-check.js';
 import type { DrawResultPayload } from './draw-entries.js';
 import { drawJournalAdapter } from './draw-journal-adapter.js';
+import { pickWinners } from './pick-winners.js';
 import { DrawJournalBuilder } from './testing/draw-journal-builder.js';
 import { sampleSalesMapping } from './testing/sample-sales-mapping.js';
+import { seededBytes } from './testing/seeded-bytes.js';
 
 /**
  * Two raffles, an early-bird seal part-way through sales, the main seal after sales closed, the main
@@ -47,8 +49,8 @@ async function buildRaffle(): Promise<{ builder: DrawJournalBuilder; seqs: Recor
     cutoff: earlyBirdCutoff,
     signed: true,
   });
-  seqs.ebDraw = b.size;
   const eb = await b.draw({ sealId: 'seal-eb', prizeId: 'early-bird', drawId: 'draw-eb', exclusion: 'none' });
+  seqs.ebDraw = b.size - 1; // after its RNG_REQUEST
   for (let i = 0; i < 20; i++) sell([1, 5, 30][i % 3]);
   seqs.mainVoid = b.size;
   b.voidOrder(orders[45]);
@@ -66,7 +68,6 @@ async function buildRaffle(): Promise<{ builder: DrawJournalBuilder; seqs: Recor
     ledgerSize,
     signed: true,
   });
-  seqs.mainDraw = b.size;
   const main = await b.draw({
     sealId: 'seal-main',
     prizeId: 'main',
@@ -74,7 +75,7 @@ async function buildRaffle(): Promise<{ builder: DrawJournalBuilder; seqs: Recor
     exclusion: 'raffle',
     excluded: eb.tickets,
   });
-  seqs.consolation = b.size;
+  seqs.mainDraw = b.size - 1;
   const consolation = await b.draw({
     sealId: 'seal-main',
     prizeId: 'consolation',
@@ -83,7 +84,8 @@ async function buildRaffle(): Promise<{ builder: DrawJournalBuilder; seqs: Recor
     exclusion: 'raffle',
     excluded: [...eb.tickets, ...main.tickets],
   });
-  seqs.redraw = b.size;
+  seqs.consolation = b.size - 1;
+  seqs.redraw = b.size + 1;
   await b.redraw({
     sealId: 'seal-main',
     prizeId: 'main',
@@ -194,6 +196,55 @@ describe('createDrawCheck: recomputing every seal and draw of a journal', () => 
     );
   });
 
+  it('fails at the draw entry when other random bytes replay coherently to another winner', async () => {
+    // A forgery the replay alone cannot see: other bytes, with the positions and winners they give.
+    const { set } = built.builder.sets.get('seal-main')!;
+    const genuine = built.builder.drafts[built.seqs.mainDraw].payload as unknown as DrawResultPayload;
+    const forged = await pickWinners({
+      ranges: set.ranges,
+      k: genuine.k,
+      repeats: genuine.repeats,
+      excluded: genuine.excluded,
+      source: seededBytes('forged'),
+    });
+    expect(forged.tickets).not.toEqual(genuine.tickets);
+    const drafts = tampered(built.builder.drafts, built.seqs.mainDraw, (p) => {
+      Object.assign(p, { rngCalls: forged.rngCalls, positions: forged.positions, tickets: forged.tickets });
+    });
+    const result = await problemsAfter(drafts);
+    // The replay alone finds nothing at the draw: only the binding does (later draws then exclude
+    // the genuine winner where the rule now says the forged one).
+    expect(result.firstBadSeq).toBe(built.seqs.mainDraw);
+    expect(result.problems.filter((p) => p.seq === built.seqs.mainDraw)).toHaveLength(1);
+    expect(result.problems[0].message).toMatch(
+      new RegExp(
+        `^entry ${built.seqs.mainDraw}: draw draw-main is not what its RNG request rng_draw-main \\(entry ${built.seqs.mainDraw - 1}\\) served: .*bytesSha256 [0-9a-f]{64} requested, [0-9a-f]{64} drawn$`,
+      ),
+    );
+  });
+
+  it('fails when a draw names no journaled RNG request, or one another draw used', async () => {
+    const withoutRequest = built.builder.drafts.filter((_, seq) => seq !== built.seqs.mainDraw - 1);
+    let result = await problemsAfter(withoutRequest);
+    expect(result.problems[0].seq).toBe(built.seqs.mainDraw - 1);
+    expect(result.problems[0].message).toContain(
+      'draw draw-main: its RNG request rng_draw-main is not journaled before it',
+    );
+    const reused = tampered(built.builder.drafts, built.seqs.consolation, (p) => {
+      p.rngRequestId = 'rng_draw-main';
+    });
+    result = await problemsAfter(reused);
+    expect(result.problems[0].seq).toBe(built.seqs.consolation);
+    expect(result.problems[0].message).toContain(
+      'draw draw-consolation: RNG request rng_draw-main was used already by draw draw-main',
+    );
+    const none = tampered(built.builder.drafts, built.seqs.ebDraw, (p) => {
+      p.rngRequestId = null;
+    });
+    result = await problemsAfter(none);
+    expect(result.problems[0].message).toContain('payload.rngRequestId: must name the RNG request');
+  });
+
   const extraSale = (first: number): EntryDraft => ({
     ...built.builder.drafts[1],
     payload: { orderId: 'ord_x', raffleId: 'r1', first, last: first + 4, priceMinor: 1000 },
@@ -271,7 +322,8 @@ describe('createDrawCheck: recomputing every seal and draw of a journal', () => 
       excluded: [],
     });
     const { result } = await verify(b.entries());
-    expect(result.problems.map((p) => p.seq)).toEqual([seq, seq + 1]);
+    // Each draw entry follows its RNG_REQUEST entry.
+    expect(result.problems.map((p) => p.seq)).toEqual([seq + 1, seq + 3]);
     expect(result.problems[0].message).toContain('prize main was already drawn by draw draw-main');
     expect(result.problems[1].message).toContain(
       'replaces ticket 1, which is not a current winner of draw draw-main',

@@ -17,6 +17,7 @@ import type { DrawJournalAdapter, RaffleRanges } from './draw-journal-adapter.js
 import { checkDraw, type DrawJournalState } from './draw-recomputation.js';
 import { JournalRootHistory } from './journal-root-history.js';
 import { checkSealLedger } from './seal-ledger-check.js';
+import { type JournaledRngRequest, rngBindingProblems } from './rng-request.js';
 import { recomputeSeal } from './seal-recomputation.js';
 import type { SealedRanges } from './sealed-ranges.js';
 import { describeRange, isTicketRange } from './ticket-range.js';
@@ -50,6 +51,8 @@ export function createDrawCheck(adapter: DrawJournalAdapter, options: DrawCheckO
     drawIds: new Map(),
     summary: newSummary(),
   };
+  /** RNG_REQUEST entries read so far, by request id. */
+  const rngRequests = new Map<string, JournaledRngRequest>();
   let firstSeq: number | undefined;
   let history: JournalRootHistory | undefined;
 
@@ -165,8 +168,30 @@ export function createDrawCheck(adapter: DrawJournalAdapter, options: DrawCheckO
     if (voided) addRanges(entry, 'voided', voided, problems);
     const seal = mapped(`${entry.type} entry`, () => adapter.sealed(entry), problems);
     if (seal) handleSeal(entry, seal, problems);
+    const rngRequest = mapped(`${entry.type} entry`, () => adapter.rngRequest(entry), problems);
+    if (rngRequest) {
+      const earlier = rngRequests.get(rngRequest.requestId);
+      if (earlier !== undefined) {
+        problems.push(`RNG request id ${rngRequest.requestId} already used at entry ${earlier.seq}`);
+      } else {
+        rngRequests.set(rngRequest.requestId, { record: rngRequest, seq: entry.seq });
+      }
+    }
     const draw = mapped(`${entry.type} entry`, () => adapter.drawn(entry), problems);
-    if (draw) problems.push(...checkDraw(state, entry.seq, draw));
+    if (draw) {
+      problems.push(...checkDraw(state, entry.seq, draw));
+      // The bytes replayed must be the ones the RNG journaled before the draw, for this draw only.
+      const { rngRequestId, drawId } = draw.payload;
+      const request = rngRequestId === null ? undefined : rngRequests.get(rngRequestId);
+      if (request === undefined && rngRequestId !== null && firstSeq !== 0) {
+        state.summary.notChecked.push(
+          `draw ${drawId} (entry ${entry.seq}): the journal read starts at entry ${firstSeq}, so its RNG request may be before it`,
+        );
+      } else {
+        problems.push(...rngBindingProblems(draw.payload, request));
+        if (request !== undefined) request.usedBy ??= drawId;
+      }
+    }
     if (problems.length === 0) return undefined;
     return { kind: DRAW_CHECK_KIND, message: problems.join('; ') };
   };

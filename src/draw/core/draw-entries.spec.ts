@@ -80,4 +80,14 @@ describe('draw journal entries', () => {
     );
     expect(() => readDrawResult({ ...result, tickets: [1] })).toThrow('k is 2');
   });
+
+  it('require the RNG request of a draw with winners, and none for a draw of none', async () => {
+    const { result } = await payloads();
+    expect(() => readDrawResult({ ...result, rngRequestId: null })).toThrow(
+      'payload.rngRequestId: must name the RNG request',
+    );
+    const none = { ...result, k: 0, positions: [], tickets: [], rngCalls: [] };
+    expect(() => readDrawResult(none)).toThrow('payload.rngRequestId: must name the RNG request');
+    expect(readDrawResult({ ...none, rngRequestId: null }).rngRequestId).toBeNull();
+  });
 });

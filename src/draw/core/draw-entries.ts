@@ -67,6 +67,11 @@ export interface DrawResultPayload {
   /** The seal's commitment, repeated so that the record stands on its own. */
   sealed: SetCommitment;
   rng: RngIdentity;
+  /**
+   * The requestId of the RNG_REQUEST entry journaled for this draw, before it, in its transaction; null
+   * when the draw asked the RNG for nothing (k = 0).
+   */
+  rngRequestId: string | null;
   rngCalls: RngCallRecord[];
   k: number;
   repeats: boolean;
@@ -154,6 +159,7 @@ const RESULT_FIELDS = [
   'algorithm',
   'sealed',
   'rng',
+  'rngRequestId',
   'rngCalls',
   'k',
   'repeats',
@@ -181,6 +187,7 @@ function readResultFields(o: Record<string, unknown>): DrawResultPayload {
       certified: readBoolean(rng.certified, 'payload.rng.certified'),
       identity: readString(rng.identity, 'payload.rng.identity', 1024),
     },
+    rngRequestId: o.rngRequestId === null ? null : readString(o.rngRequestId, 'payload.rngRequestId'),
     rngCalls: readRngCalls(o.rngCalls, 'payload.rngCalls'),
     k: readCount(o.k, 'payload.k'),
     repeats: readBoolean(o.repeats, 'payload.repeats'),
@@ -192,6 +199,12 @@ function readResultFields(o: Record<string, unknown>): DrawResultPayload {
   };
   if (result.positions.length !== result.k || result.tickets.length !== result.k) {
     throw new DrawFormatError('payload', `k is ${result.k}: positions and tickets must list k winners each`);
+  }
+  if ((result.k === 0) !== (result.rngRequestId === null)) {
+    throw new DrawFormatError(
+      'payload.rngRequestId',
+      'must name the RNG request of a draw with winners, and be null for a draw of none (k = 0)',
+    );
   }
   return result;
 }

@@ -13,6 +13,7 @@ import {
   readDrawResult,
   readDrawSealed,
 } from './draw-entries.js';
+import { readRngRequest, RNG_REQUEST, type RngRequestRecord } from './rng-request.js';
 import type { TicketRange } from './ticket-range.js';
 
 /** Ticket ranges of one raffle named by one entry. */
@@ -36,6 +37,8 @@ export interface SalesMapping {
 export interface DrawMapping {
   sealed(entry: Readonly<JournalEntry>): DrawSealedPayload | undefined;
   drawn(entry: Readonly<JournalEntry>): DrawRecord | undefined;
+  /** The RNG module's record of a request (RNG_REQUEST), which a draw's bytes are bound to. */
+  rngRequest(entry: Readonly<JournalEntry>): RngRequestRecord | undefined;
 }
 
 export type DrawJournalAdapter = SalesMapping & DrawMapping;
@@ -48,6 +51,7 @@ export const defaultDrawMapping: DrawMapping = {
     if (entry.type === DRAW_REDRAWN) return { kind: 'redraw', payload: readDrawRedrawn(entry.payload) };
     return undefined;
   },
+  rngRequest: (entry) => (entry.type === RNG_REQUEST ? readRngRequest(entry.payload) : undefined),
 };
 
 /** The adapter for a journal whose sales and voids `sales` reads, with this module's draw entries. */
@@ -60,5 +64,6 @@ export function drawJournalAdapter(
     voidedRanges: (entry) => sales.voidedRanges(entry),
     sealed: (entry) => draws.sealed(entry),
     drawn: (entry) => draws.drawn(entry),
+    rngRequest: (entry) => draws.rngRequest(entry),
   };
 }

@@ -36,9 +36,10 @@ describe('draw proofs', () => {
   it('reject every tampered field', async () => {
     const { set, seal, consolation } = await scenario();
     const proof = json(buildDrawProof(set, seal, { kind: 'result', payload: consolation }));
-    // Fields that no recomputation depends on: labels, the RNG's identity, times, the checkpoint.
+    // Fields that no recomputation depends on: labels, the RNG's identity and request (bound to the
+    // RNG_REQUEST entry by the journal check, not by the proof), times, the checkpoint.
     const informational =
-      /^(seal|draw)\.(raffleId|sealId|prizeId|drawId|drawnAt|rng\.(provider|identity|certified)|cutoff\.(time|treeSize)|salesClosed|prizeIds|ledger\.\w+)\b/;
+      /^(seal|draw)\.(raffleId|sealId|prizeId|drawId|drawnAt|rngRequestId|rng\.(provider|identity|certified)|cutoff\.(time|treeSize)|salesClosed|prizeIds|ledger\.\w+)\b/;
     const variants = mutations(proof);
     let checked = 0;
     for (const { label, value } of variants) {

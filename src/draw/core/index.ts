@@ -83,6 +83,13 @@ export {
 } from './draw-entries.js';
 export { DrawFormatError } from './draw-format-error.js';
 export {
+  type JournaledRngRequest,
+  readRngRequest,
+  RNG_REQUEST,
+  rngBindingProblems,
+  type RngRequestRecord,
+} from './rng-request.js';
+export {
   buildDrawProof,
   DRAW_PROOF_FORMAT,
   type DrawProof,

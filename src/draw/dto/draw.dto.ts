@@ -139,6 +139,12 @@ export class DrawDto {
   @ApiProperty({ type: [Number] }) excluded!: number[];
   @ApiProperty({ type: SetCommitmentDto }) sealed!: SetCommitmentDto;
   @ApiProperty({ type: RngIdentityDto }) rng!: RngIdentityDto;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'requestId of the RNG_REQUEST entry journaled before this draw; null when k = 0',
+  })
+  rngRequestId!: string | null;
   @ApiProperty({ type: [RngCallDto] }) rngCalls!: RngCallDto[];
   @ApiProperty({ type: ReplacesDto, nullable: true }) replaces!: ReplacesDto | null;
   @ApiProperty({ type: PrizeAmountDto, nullable: true }) prize!: PrizeAmountDto | null;

@@ -2,6 +2,7 @@
 // would write it: seals are computed INDEPENDENTLY of normaliseTickets (number by number), draws by
 // the live pickWinners with deterministic bytes. Entries are chained with the ledger core.
 
+import { createHash } from 'node:crypto';
 import {
   chainEntries,
   CompactRange,
@@ -25,6 +26,7 @@ import {
   type Exclusion,
 } from '../draw-entries.js';
 import { pickWinners } from '../pick-winners.js';
+import { RNG_REQUEST } from '../rng-request.js';
 import { SealedRanges } from '../sealed-ranges.js';
 import { type SealedSet, sealSet } from '../sealed-set.js';
 import { seededBytes } from './seeded-bytes.js';
@@ -198,6 +200,26 @@ export class DrawJournalBuilder {
       excluded,
       source: seededBytes(options.seed ?? options.drawId),
     });
+    const rng = { provider: 'os', certified: false, identity: 'os:node-crypto' };
+    // The RNG module journals its request in the draw's transaction, before the draw entry.
+    const rngRequestId = k === 0 ? null : `rng_${options.drawId}`;
+    if (rngRequestId !== null) {
+      const bytes = Buffer.from(picked.rngCalls.map((c) => c.bytes).join(''), 'hex');
+      this.add(RNG_REQUEST, `raffle/${seal.raffleId}`, {
+        requestId: rngRequestId,
+        purpose: 'draw',
+        subject: `raffle/${seal.raffleId}`,
+        ...rng,
+        state: 'healthy',
+        algorithm: 'fairdraw-rejection-v1',
+        k,
+        n: set.count - excluded.length,
+        repeats,
+        byteCount: bytes.length,
+        calls: picked.rngCalls.map((c) => ({ bytes: c.byteCount, at: new Date(BASE_TIME).toISOString() })),
+        bytesSha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+    }
     return {
       raffleId: seal.raffleId,
       prizeId: options.prizeId,
@@ -205,7 +227,8 @@ export class DrawJournalBuilder {
       drawId: options.drawId,
       algorithm: DRAW_ALGORITHM,
       sealed: set.commitment,
-      rng: { provider: 'os', certified: false, identity: 'os:node-crypto' },
+      rng,
+      rngRequestId,
       rngCalls: picked.rngCalls,
       k,
       repeats,

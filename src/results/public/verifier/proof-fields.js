@@ -186,7 +186,7 @@ function readRngCalls(value, field) {
  * @typedef {{
  *   raffleId: string, prizeId: string, sealId: string, drawId: string, algorithm: string,
  *   sealed: SetCommitment, rng: { provider: string, certified: boolean, identity: string },
- *   rngCalls: RngCall[], k: number, repeats: boolean, exclusion: string, excluded: number[],
+ *   rngRequestId: string | null, rngCalls: RngCall[], k: number, repeats: boolean, exclusion: string, excluded: number[],
  *   positions: number[], tickets: number[], drawnAt: string,
  *   replaces?: { drawId: string, ticket: number, reason: string }
  * }} DrawPayload
@@ -245,6 +245,7 @@ const RESULT_FIELDS = [
   'algorithm',
   'sealed',
   'rng',
+  'rngRequestId',
   'rngCalls',
   'k',
   'repeats',
@@ -277,6 +278,7 @@ export function readDrawPayload(value, kind, field) {
       certified: readBoolean(rng.certified, `${field}.rng.certified`),
       identity: readString(rng.identity, `${field}.rng.identity`, 1024),
     },
+    rngRequestId: o.rngRequestId === null ? null : readString(o.rngRequestId, `${field}.rngRequestId`),
     rngCalls: readRngCalls(o.rngCalls, `${field}.rngCalls`),
     k: readCount(o.k, `${field}.k`),
     repeats: readBoolean(o.repeats, `${field}.repeats`),
@@ -288,6 +290,11 @@ export function readDrawPayload(value, kind, field) {
   };
   if (draw.positions.length !== draw.k || draw.tickets.length !== draw.k)
     throw malformed(field, `has k = ${draw.k}: positions and tickets must list k winners each`);
+  if ((draw.k === 0) !== (draw.rngRequestId === null))
+    throw malformed(
+      `${field}.rngRequestId`,
+      'must name the RNG request of a draw with winners, and be null for a draw of none (k = 0)',
+    );
   if (kind === 'redraw') {
     const replaces = readObject(o.replaces, `${field}.replaces`, ['drawId', 'ticket', 'reason']);
     if (draw.k !== 1) throw malformed(`${field}.k`, 'must be 1: a redraw replaces one winner');
