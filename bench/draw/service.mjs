@@ -29,6 +29,11 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { sql } from 'kysely';
 import pg from 'pg';
 
+const SELLER_ORIGIN = {
+  actor: { type: 'user', sub: 'bench-seller', roles: ['seller'], issuer: 'fairdraw-local' },
+  source: '10.0.12.34',
+};
+
 const { values } = parseArgs({
   options: {
     tickets: { type: 'string', default: '1000000,10000000' },
@@ -218,7 +223,8 @@ async function measureSize(tickets) {
         });
         const drafts = [];
         rows.forEach((row, i) => {
-          drafts.push(soldEntry(row, soldAt));
+          // Each sale journals its origin, as a seller's request through the load balancer does.
+          drafts.push(soldEntry(row, soldAt, { ...SELLER_ORIGIN, requestId: `req-${start + i}` }));
           soldTickets += row.ticket_count;
           paid += row.price_minor;
           if (chunk[i].voided) {
@@ -280,7 +286,18 @@ async function measureSize(tickets) {
     const seal = await draws.sealFinal(raffle.id);
     const sealMs = performance.now() - start;
     start = performance.now();
-    const draw = await draws.run(raffle.id, 'main', 'bench-operator', new Date(drawAt.getTime() + 1_000));
+    const operator = {
+      actor: { type: 'user', sub: 'bench-operator', roles: ['operator'] },
+      source: null,
+      requestId: null,
+    };
+    const draw = await draws.run(
+      raffle.id,
+      'main',
+      'bench-operator',
+      operator,
+      new Date(drawAt.getTime() + 1_000),
+    );
     const drawMs = performance.now() - start;
     const loadAfter = loadavg()[0];
     // Part of the seal: the ticket tables' side of the cross-check (the paid orders' numbers, packed).

@@ -387,7 +387,10 @@ export class TicketService {
     }));
   }
 
-  /** The sold, not voided ticket ranges of a raffle (every paid order), in number order. */
+  /**
+   * The sold, not voided ticket ranges of a raffle (every paid order), in no particular order: the
+   * seal sorts them (a radix sort of 2*10^6 starts costs less than PostgreSQL's ordered scan of them).
+   */
   async paidTicketRanges(raffleId: string): Promise<TicketRangeBuffer> {
     const { firsts, lasts } = await this.repository.paidNumberArrays(raffleId);
     return rangesFromArrayTexts(firsts, lasts);
