@@ -22,6 +22,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { planOrders } from './sales-plan.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -40,52 +41,19 @@ const { TicketRangeBuffer, normaliseTickets, sealSet, pickWinners, replayWinners
 const ledger = await import(pathToFileURL(resolve(values.dist, 'src/ledger/core/index.js')).href);
 const tickets_ = await import(pathToFileURL(resolve(values.dist, 'src/ticket/core/sales-journal.js')).href);
 
-/** A seeded PRNG (mulberry32): the same sales every run. */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
-
-function packageSize(r) {
-  return r < 0.5 ? 1 : r < 0.92 ? 5 : 30; // mean 0.5 + 2.1 + 2.4 = 5 tickets per order
-}
-
 /** Sold and voided ranges for about `tickets` numbers, as the journal would list them. */
 function sales(tickets, seed = 1) {
-  const random = seeded(seed);
-  const sold = new TicketRangeBuffer(Math.ceil(tickets / 4));
-  const voided = new TicketRangeBuffer(Math.ceil(tickets / 200));
-  let next = 1;
-  let block;
+  const { orders } = planOrders(tickets, seed);
+  const sold = new TicketRangeBuffer(orders.length);
+  const voided = new TicketRangeBuffer(Math.ceil(orders.length / 50));
   let soldTickets = 0;
   let voidedTickets = 0;
-  for (;;) {
-    const size = packageSize(random());
-    let first;
-    if (random() < 0.2) {
-      if (block === undefined || block.next + size - 1 > block.end) {
-        if (next + 499 > tickets) break;
-        block = { next, end: next + 499 };
-        next += 500;
-      }
-      first = block.next;
-      block.next += size;
-    } else {
-      if (next + size - 1 > tickets) break;
-      first = next;
-      next += size;
-    }
-    sold.add(first, first + size - 1);
-    soldTickets += size;
-    if (random() < 0.01) {
-      voided.add(first, first + size - 1);
-      voidedTickets += size;
+  for (const { first, last, voided: isVoided } of orders) {
+    sold.add(first, last);
+    soldTickets += last - first + 1;
+    if (isVoided) {
+      voided.add(first, last);
+      voidedTickets += last - first + 1;
     }
   }
   return { sold, voided, soldTickets, voidedTickets };

@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { planOrders } from './sales-plan.mjs';
 
 const SELLER_ORIGIN = {
   actor: { type: 'user', sub: 'bench-seller', roles: ['seller'], issuer: 'fairdraw-local' },
@@ -53,46 +54,7 @@ const { soldEntry } = await load('src/ticket/sales-batch.js');
 const { TicketService } = await load('src/ticket/ticket.service.js');
 const core = await load('src/draw/core/index.js');
 
-/** A seeded PRNG (mulberry32), as run.mjs: the same sales every run. */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 const PACKAGES = { 1: ['one', 1_000], 5: ['five', 2_000], 30: ['thirty', 5_000] };
-const packageSize = (r) => (r < 0.5 ? 1 : r < 0.92 ? 5 : 30);
-
-/** The orders of run.mjs's sales(): {first, last, voided}, in the order they are sold. */
-function orders(tickets, seed = 1) {
-  const random = seeded(seed);
-  const out = [];
-  let next = 1;
-  let block;
-  for (;;) {
-    const size = packageSize(random());
-    let first;
-    if (random() < 0.2) {
-      if (block === undefined || block.next + size - 1 > block.end) {
-        if (next + 499 > tickets) break;
-        block = { next, end: next + 499 };
-        next += 500;
-      }
-      first = block.next;
-      block.next += size;
-    } else {
-      if (next + size - 1 > tickets) break;
-      first = next;
-      next += size;
-    }
-    out.push({ first, last: first + size - 1, voided: random() < 0.01 });
-  }
-  return { orders: out, nextNumber: next };
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const source = async (n) => randomBytes(n);
@@ -128,7 +90,7 @@ async function adminQuery(text) {
 }
 
 async function measureSize(tickets) {
-  const { orders: list, nextNumber } = orders(tickets);
+  const { orders: list, nextNumber } = planOrders(tickets);
   const baseline = await coreBaseline(list);
 
   const name = `fairdraw_bench_draw_${randomBytes(4).toString('hex')}`;
