@@ -6,9 +6,9 @@ import { chainEntries, exportLine, type JournalEntry, ZERO_HASH } from '../src/l
 import { main as verifyCli } from '../src/ledger/cli/verify.js';
 import { LedgerService } from '../src/ledger/ledger.service.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
-import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
+import { NORTH_DAKOTA, sell, shortRaffle, until, voidOrder } from './support/draws.js';
 import { journal } from './support/journal.js';
-import type { Headers } from './support/sales.js';
+import { openRaffle, type Headers } from './support/sales.js';
 
 type Order = Awaited<ReturnType<typeof sell>> & { receipt: { verificationCode: string } };
 
@@ -317,5 +317,128 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
       expect(bad.stdout).toContain('FAILED');
       expect(bad.stdout).toMatch(message);
     }
+  });
+
+  it("draws each prize under its rules' winnerExclusion, redraws too, and the verifier holds every draw to the rules", async () => {
+    const earlyAt = Date.now() + 8_000;
+    const closeAt = earlyAt + 3_000;
+    const prizes = (main: string | undefined, early: string | undefined) => [
+      {
+        id: 'main',
+        name: '50/50 main prize',
+        kind: 'MAIN',
+        drawAt: new Date(closeAt + 300).toISOString(),
+        ...(main ? { winnerExclusion: main } : {}),
+      },
+      {
+        id: 'early',
+        name: 'Early bird',
+        kind: 'EARLY_BIRD',
+        drawAt: new Date(earlyAt).toISOString(),
+        amountMinor: 25_000,
+        ...(early ? { winnerExclusion: early } : {}),
+      },
+    ];
+    const window = { ...NORTH_DAKOTA, salesCloseAt: new Date(closeAt).toISOString() };
+    // `raffle`: the main prize goes to a ticket that has not won; the early bird keeps the default, `seal`.
+    const once = await openRaffle(t, admin, { ...window, prizes: prizes('raffle', undefined) as never });
+    // `none` for both: one ticket may win both prizes.
+    const twice = await openRaffle(t, admin, { ...window, prizes: prizes('none', 'none') as never });
+    for (const raffle of [once, once, twice]) await sell(t, raffle.id, seller, 'one');
+    expect(Date.now()).toBeLessThan(earlyAt);
+    // Buyers see each prize's rule on the raffle's public page.
+    const shown = (await t.app.inject({ method: 'GET', url: `/v1/raffles/${once.id}/public` })).json();
+    expect(
+      shown.prizes.map((p: { id: string; winnerExclusion: string }) => [p.id, p.winnerExclusion]),
+    ).toEqual([
+      ['main', 'raffle'],
+      ['early', 'seal'],
+    ]);
+
+    const drawnOf = async (raffleId: string) => {
+      const drawn = await until(
+        () => results(raffleId),
+        (r) => r.status === 'DRAWN',
+        30_000,
+      );
+      const draw = async (prizeId: string) => {
+        const { drawId } = drawn.prizes.find((p: { prizeId: string }) => p.prizeId === prizeId).draw;
+        return (await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}` })).json();
+      };
+      return { early: await draw('early'), main: await draw('main') };
+    };
+
+    // Two tickets: the early bird wins one of them, the main prize must go to the other.
+    const first = await drawnOf(once.id);
+    const earlyWinner = first.early.winningTickets[0] as number;
+    expect([1, 2]).toContain(earlyWinner);
+    expect(first.early).toMatchObject({ exclusion: 'seal', excluded: [] });
+    expect(first.main).toMatchObject({ exclusion: 'raffle', excluded: [earlyWinner], k: 1 });
+    expect(first.main.winningTickets).toEqual([3 - earlyWinner]);
+    // The redraw keeps the prize's rule: the early-bird winner stays out, so no ticket is left.
+    const redrawn = await t.app.inject({
+      method: 'POST',
+      url: `/v1/draws/${first.main.drawId}/redraw`,
+      payload: { ticket: 3 - earlyWinner, cause: 'INELIGIBLE', reason: 'winner is a board member' },
+      headers: admin,
+    });
+    expect(redrawn.json()).toMatchObject({ code: 'NO_ELIGIBLE_TICKETS' });
+
+    // One ticket: it wins both prizes.
+    const second = await drawnOf(twice.id);
+    expect(second.early).toMatchObject({ exclusion: 'none', excluded: [], winningTickets: [1] });
+    expect(second.main).toMatchObject({ exclusion: 'none', excluded: [], winningTickets: [1], k: 1 });
+
+    const entries = await journal(t);
+    const key = ['--verifier-key', t.app.get(LedgerService).publicKey().verifierKey];
+    const good = await verify(dir, 'exclusions.ndjson', entries, key);
+    expect(good.status).toBe(0);
+    expect(good.stdout).toMatch(
+      /exclusion rules +(\d+) of \1 draws checked against their prize's journaled rules/,
+    );
+
+    // A draw that names another rule than the prize's is caught, even when all else is coherent.
+    const ruleOf = (raffleId: string) => (list: JournalEntry[]) =>
+      list.find((e) => e.type === 'RAFFLE_OPENED' && e.payload.raffleId === raffleId)!.payload.rules as {
+        prizes: Array<{ id: string; winnerExclusion: string }>;
+      };
+    const tamperings: Array<[string, (list: JournalEntry[]) => void, RegExp]> = [
+      [
+        'draw exclusion',
+        (list) => {
+          const draw = list.find((e) => e.type === 'DRAW_RESULT' && e.payload.drawId === first.main.drawId)!;
+          draw.payload.exclusion = 'seal';
+          draw.payload.excluded = [];
+        },
+        /draw .* of prize main: exclusion "seal" journaled, but the raffle's rules \(entry \d+\) set winnerExclusion "raffle" for prize main/,
+      ],
+      [
+        'rules exclusion',
+        (list) => {
+          ruleOf(twice.id)(list).prizes.find((p) => p.id === 'main')!.winnerExclusion = 'raffle';
+        },
+        /draw .* of prize main: exclusion "none" journaled, but the raffle's rules \(entry \d+\) set winnerExclusion "raffle" for prize main/,
+      ],
+    ];
+    for (const [name, change, message] of tamperings) {
+      const bad = await verify(dir, `${name}.ndjson`, forged(entries, change));
+      expect({ name, status: bad.status }).toEqual({ name, status: 1 });
+      expect(bad.stdout).toMatch(message);
+    }
+    // Apart from the journal roots the seals name (any rewrite before a seal changes them), the rules
+    // tampering is coherent: the draws replay, and only the exclusion check fails.
+    const json = await verify(dir, 'rules-forged.ndjson', forged(entries, tamperings[1][1]), [
+      ...key,
+      '--json',
+    ]);
+    const problems = (JSON.parse(json.stdout) as { problems: Array<{ kind: string; message: string }> })
+      .problems;
+    expect(
+      problems.filter(
+        (p) => !/: journal root at tree size \d+ is [0-9a-f]{64}, the seal says/.test(p.message),
+      ),
+    ).toEqual([
+      expect.objectContaining({ kind: 'exclusion-rule', message: expect.stringMatching(tamperings[1][2]) }),
+    ]);
   });
 });

@@ -121,6 +121,70 @@ describe.each(['pglite', 'postgres'] as const)('raffles on %s', (engine) => {
     expect(opened.payload).toMatchObject({ rulesHash: moved.json().rulesHash, rules: { site } });
   });
 
+  it("keeps each prize's winner exclusion in its frozen, journaled rules; rules stored without it read as seal", async () => {
+    const base = fixedPrizeDraft();
+    const [car, friday] = base.prizes;
+    for (const winnerExclusion of ['twice', null, 7]) {
+      const bad = await create({ ...base, prizes: [{ ...car, winnerExclusion }, friday] });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().fields).toEqual([
+        { field: 'prizes[0].winnerExclusion', messages: [expect.stringContaining('seal, raffle, none')] },
+      ]);
+    }
+
+    const draft = (await create({ ...base, prizes: [{ ...car, winnerExclusion: 'raffle' }, friday] })).json();
+    expect(draft.prizes.map((p: { winnerExclusion: string }) => p.winnerExclusion)).toEqual([
+      'raffle',
+      'seal',
+    ]);
+    const changed = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/raffles/${draft.id}`,
+      payload: {
+        prizes: [
+          { ...car, winnerExclusion: 'raffle' },
+          { ...friday, winnerExclusion: 'none' },
+        ],
+      },
+      headers: admin,
+    });
+    expect(changed.json()).toMatchObject({ version: 2 });
+    expect(changed.json().rulesHash).not.toBe(draft.rulesHash);
+    expect((await post(draft.id, 'open')).statusCode).toBe(200);
+    const refused = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/raffles/${draft.id}`,
+      payload: { prizes: [car, friday] },
+      headers: admin,
+    });
+    expect(refused.json().code).toBe('RULES_FROZEN');
+    const opened = (await journal(t, `raffle/${draft.id}`)).find((e) => e.type === 'RAFFLE_OPENED')!;
+    expect(opened.payload).toMatchObject({
+      rulesHash: changed.json().rulesHash,
+      rules: {
+        prizes: [
+          { id: 'car', winnerExclusion: 'raffle' },
+          { id: 'friday', winnerExclusion: 'none' },
+        ],
+      },
+    });
+
+    // A draft stored before prizes could choose (its rules text without the member) reads as seal.
+    const old = (await create()).json();
+    const db = t.app.get(DatabaseService).db;
+    const row = await db
+      .selectFrom('raffle')
+      .select('rules')
+      .where('id', '=', old.id)
+      .executeTakeFirstOrThrow();
+    const rules = JSON.parse(row.rules) as { prizes: Array<Record<string, unknown>> };
+    for (const prize of rules.prizes) delete prize.winnerExclusion;
+    await sql`update raffle set rules = ${JSON.stringify(rules)} where id = ${old.id}`.execute(db);
+    expect((await get(old.id)).prizes).toEqual([
+      expect.objectContaining({ id: 'main', winnerExclusion: 'seal' }),
+    ]);
+  });
+
   it('refuses a change of frozen rules in the database itself', async () => {
     const raffle = (await create()).json();
     await post(raffle.id, 'open');

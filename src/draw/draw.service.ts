@@ -8,6 +8,7 @@ import { SoftwareIntegrityService } from '../integrity/software-integrity.servic
 import type { JsonObject } from '../ledger/core/json-value.js';
 import { LedgerService, type QueuedEntry } from '../ledger/ledger.service.js';
 import type { RaffleStatus } from '../raffle/raffle-lifecycle.js';
+import { winnerExclusionOf } from '../raffle/raffle-rules.js';
 import { RaffleService, type FrozenRaffle } from '../raffle/raffle.service.js';
 import { RngService } from '../rng/rng.service.js';
 import { SALES_ENTRY_TYPES, TICKETS_SOLD, TICKETS_VOIDED } from '../ticket/core/sales-journal.js';
@@ -23,7 +24,6 @@ import {
   type DrawResultPayload,
   drawSealedDraft,
   type DrawSealedPayload,
-  type Exclusion,
   excludedTickets,
   fiftyFiftyPrize,
   normaliseTickets,
@@ -40,13 +40,6 @@ import { drawFaultPoint } from './draw-fault.js';
 import { DrawSets } from './draw-sets.js';
 import { DrawRepository, type DrawRow, type SealRow } from './draw.repository.js';
 import { type PrizeDraw, prizeDraws, sealKeyOf } from './prize-draws.js';
-
-/**
- * The exclusion rule of every draw: a ticket wins at most once per draw set; earlier winners of other
- * sets (an early bird's) stay in later draws, as paper raffles return early-bird tickets to the drum
- * (DRAW-6). Tickets whose win a redraw replaced are out of every later draw.
- */
-export const DRAW_EXCLUSION: Exclusion = 'seal';
 
 export const SCHEDULER = 'system:scheduler';
 
@@ -459,8 +452,9 @@ export class DrawService implements OnModuleInit {
       if (other) return other;
       this.requireDrawable(raffle.id, planned, await this.raffles.statusInTransaction(trx, raffle.id));
       const prior = await this.repository.draws(raffle.id, trx);
+      const exclusion = winnerExclusionOf(planned.prize);
       const excluded = excludedTickets({
-        exclusion: DRAW_EXCLUSION,
+        exclusion,
         sealId: seal.id,
         priorDraws: prior.map(toPriorDraw),
         ranges: set.ranges,
@@ -483,7 +477,7 @@ export class DrawService implements OnModuleInit {
         rngCalls: picked.calls,
         k,
         repeats: false,
-        exclusion: DRAW_EXCLUSION,
+        exclusion,
         excluded,
         positions: winners.positions,
         tickets: winners.tickets,
@@ -709,8 +703,10 @@ export class DrawService implements OnModuleInit {
           cause: input.cause,
         });
         const replaces = { drawId: result.id, ticket: input.ticket };
+        // The prize's own rule, as for its draw: a redraw must not hand it to a ticket the rules keep out.
+        const exclusion = winnerExclusionOf(planned.prize);
         const excluded = excludedTickets({
-          exclusion: DRAW_EXCLUSION,
+          exclusion,
           sealId: seal.id,
           priorDraws,
           replaces,
@@ -739,7 +735,7 @@ export class DrawService implements OnModuleInit {
           rngCalls: picked.calls,
           k: 1,
           repeats: false,
-          exclusion: DRAW_EXCLUSION,
+          exclusion,
           excluded,
           positions: winnersDrawn.positions,
           tickets: winnersDrawn.tickets,

@@ -1,6 +1,13 @@
 import { fixedPrizeDraft, raffleDraft } from '../../test/support/factories.js';
 import { jurisdictionProfile } from '../jurisdiction/jurisdiction-profiles.js';
-import { checkRaffleRules, normalizeRules, type RaffleRulesInput } from './raffle-rules.js';
+import {
+  checkRaffleRules,
+  normalizeRules,
+  type PrizeRule,
+  type RaffleRulesInput,
+  WINNER_EXCLUSIONS,
+  winnerExclusionOf,
+} from './raffle-rules.js';
 
 function problems(input: RaffleRulesInput, options = {}) {
   const rules = normalizeRules(input);
@@ -25,6 +32,24 @@ describe('raffle rules', () => {
     expect(normalizeRules(raffleDraft({ site: 'Fargo Civic Center' })).site).toBe('Fargo Civic Center');
     expect(rules.packages[0].label).toBe('1 for $10');
     expect(rules.prizes[0]).toMatchObject({ drawCron: null, amountMinor: null, description: null });
+  });
+
+  it("stores each prize's winner exclusion explicitly, seal when left out, as every draw used before", () => {
+    const draft = fixedPrizeDraft();
+    const [car, friday] = draft.prizes;
+    const rules = normalizeRules({ ...draft, prizes: [{ ...car, winnerExclusion: 'raffle' }, friday] });
+    expect(rules.prizes.map((prize) => prize.winnerExclusion)).toEqual(['raffle', 'seal']);
+    // Rules stored before the field existed have no member; they read as the exclusion draws used then.
+    const { winnerExclusion, ...rest } = rules.prizes[1];
+    const stored: PrizeRule = rest;
+    expect(winnerExclusion).toBe('seal');
+    expect(winnerExclusionOf(stored)).toBe('seal');
+    expect(winnerExclusionOf(rules.prizes[0])).toBe('raffle');
+    for (const choice of WINNER_EXCLUSIONS) {
+      const prizes = [car, { ...friday, winnerExclusion: choice }];
+      expect(problems({ ...draft, prizes })).toEqual([]);
+      expect(normalizeRules({ ...draft, prizes }).prizes[1].winnerExclusion).toBe(choice);
+    }
   });
 
   it('names the field of each cross-field problem', () => {

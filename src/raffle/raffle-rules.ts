@@ -13,6 +13,18 @@ export type PrizeKind = (typeof PRIZE_KINDS)[number];
 export const DRAW_METHODS = ['RNG', 'PHYSICAL'] as const;
 export type DrawMethod = (typeof DRAW_METHODS)[number];
 
+/**
+ * Which earlier winners a prize's draw leaves out (docs/draws.md 4.3). The values are the draw
+ * journal's own `exclusion` member, so an auditor compares the rules and each draw literally:
+ * `seal`: a ticket that won a prize drawn from another set (an early bird) stays in, as paper raffles
+ * return early-bird tickets to the drum; `raffle`: a ticket that won any earlier draw of the raffle is
+ * out; `none`: no earlier winner is out.
+ */
+export const WINNER_EXCLUSIONS = ['seal', 'raffle', 'none'] as const;
+export type WinnerExclusion = (typeof WINNER_EXCLUSIONS)[number];
+/** Every draw used `seal` before the rules could choose: rules stored then read as `seal`. */
+export const DEFAULT_WINNER_EXCLUSION: WinnerExclusion = 'seal';
+
 /** Package and prize ids: short, stable, printable. */
 export const RULE_ID = /^[A-Za-z0-9_-]{1,32}$/;
 /** Money and counts stay far below 2^53 (int8 columns come back as JS numbers). */
@@ -38,6 +50,16 @@ export interface PrizeRule {
   /** Fixed prizes: their value; a 50/50 or progressive main prize is computed from sales instead. */
   amountMinor: number | null;
   description: string | null;
+  /**
+   * Absent from rules stored before prizes could choose it (their canonical text and hash stay as
+   * journaled): read it through winnerExclusionOf.
+   */
+  winnerExclusion?: WinnerExclusion;
+}
+
+/** The prize's exclusion rule, `seal` for rules stored before the field existed. */
+export function winnerExclusionOf(prize: { winnerExclusion?: WinnerExclusion }): WinnerExclusion {
+  return prize.winnerExclusion ?? DEFAULT_WINNER_EXCLUSION;
 }
 
 /** Everything a raffle's licence fixes; frozen when sales open (SALE-5). */
@@ -276,6 +298,7 @@ export function normalizeRules(input: RaffleRulesInput): RaffleRules {
       drawCron: prize.drawCron ?? null,
       amountMinor: prize.amountMinor ?? null,
       description: prize.description ?? null,
+      winnerExclusion: winnerExclusionOf(prize),
     })),
     prizeShareBps: input.prizeShareBps ?? null,
     seedMinor: input.seedMinor ?? 0,

@@ -23,6 +23,7 @@ import {
   type RaffleRules,
   type RaffleRulesInput,
   type RuleProblem,
+  winnerExclusionOf,
 } from './raffle-rules.js';
 import type { RaffleTransition, RaffleTransitionHook } from './raffle-transition-hook.js';
 import { RaffleRepository, type RaffleRow } from './raffle.repository.js';
@@ -476,8 +477,10 @@ export function toView(row: RaffleRow): RaffleView {
     status: row.status,
     version: row.version,
     ...rules,
-    // Rules stored before a raffle could name its site have no such member (and keep their hash).
+    // Rules stored before a raffle could name its site, or its prizes choose their exclusion, have no
+    // such members (and keep their hash).
     site: rules.site ?? null,
+    prizes: rules.prizes.map((prize) => ({ ...prize, winnerExclusion: winnerExclusionOf(prize) })),
     rulesHash: row.rules_hash,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),

@@ -8,7 +8,13 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import type { PaymentProvider } from '../payment/payment-provider.js';
 import { PaymentService } from '../payment/payment.service.js';
 import { estimatePrize, type PrizeEstimate } from '../raffle/prize-estimate.js';
-import { findPackage, type RaffleRules } from '../raffle/raffle-rules.js';
+import {
+  findPackage,
+  type PrizeRule,
+  type RaffleRules,
+  type WinnerExclusion,
+  winnerExclusionOf,
+} from '../raffle/raffle-rules.js';
 import { RaffleService, type FrozenRaffle } from '../raffle/raffle.service.js';
 import type { Refusal } from './number-allocation.js';
 import { uuidv7 } from './order-id.js';
@@ -318,7 +324,8 @@ export class TicketService {
       salesCloseAt: rules.salesCloseAt,
       currency: rules.currency,
       packages: rules.packages,
-      prizes: rules.prizes,
+      // Buyers see whether a ticket that won may win again; rules stored before the choice read as seal.
+      prizes: rules.prizes.map((prize) => ({ ...prize, winnerExclusion: winnerExclusionOf(prize) })),
       ticketsSold: counter?.sold ?? 0,
       prizeEstimate: this.estimate(rules, paid),
       asOf: now.toISOString(),
@@ -538,7 +545,7 @@ export interface PublicRaffleView {
   salesCloseAt: string;
   currency: string;
   packages: RaffleRules['packages'];
-  prizes: RaffleRules['prizes'];
+  prizes: Array<PrizeRule & { winnerExclusion: WinnerExclusion }>;
   ticketsSold: number;
   prizeEstimate: {
     amountMinor: number;

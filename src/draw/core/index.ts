@@ -112,6 +112,13 @@ export { describeSealFailure, sealedRangesAt, type SealSizes } from './seal-reco
 export { RaffleSales, RaffleSalesError } from './raffle-sales.js';
 export { createPrizeCheck, DRAW_PRIZE, PRIZE_CHECK_KIND, type SalesAmounts } from './prize-check.js';
 export {
+  createExclusionRuleCheck,
+  EXCLUSION_RULE_CHECK_KIND,
+  type ExclusionRuleCheck,
+  type ExclusionRuleSummary,
+  RULES_DEFAULT_EXCLUSION,
+} from './exclusion-rule-check.js';
+export {
   CLAIM_CHECK_KIND,
   type ClaimCheck,
   type ClaimCheckSummary,

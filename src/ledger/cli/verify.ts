@@ -10,9 +10,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   createDrawCheck,
+  createExclusionRuleCheck,
   createPrizeCheck,
   type DrawCheckSummary,
   drawJournalAdapter,
+  type ExclusionRuleSummary,
 } from '../../draw/core/index.js';
 import { type ClaimCheckSummary, createClaimCheck, type SoldCodes } from '../../draw/core/claim-check.js';
 import { TICKETS_SOLD, ticketSalesMapping } from '../../ticket/core/sales-journal.js';
@@ -40,8 +42,9 @@ export const USAGE = `usage: verify <export.ndjson> [options]
 
 Verifies a Fairdraw journal export offline: entry format, gapless seqs, hashes, the prevHash chain,
 the Merkle root, signed checkpoints (C2SP tlog-checkpoint notes), and every draw in it: each seal's
-ticket set is recomputed from the sales and voids journaled before it, and each draw is replayed from
-its journaled random bytes (docs/draws.md section 7).
+ticket set is recomputed from the sales and voids journaled before it, each draw is replayed from
+its journaled random bytes, and its exclusion is the one its prize's journaled rules set
+(docs/draws.md section 7).
 
 options:
   --checkpoint FILE     a signed checkpoint to check the export against (repeatable)
@@ -199,6 +202,7 @@ function summary(
   path: string,
   result: VerifyJournalResult,
   draws: DrawCheckSummary,
+  exclusions: ExclusionRuleSummary,
   claims: ClaimCheckSummary,
 ): string {
   const lines: string[] = [];
@@ -226,6 +230,10 @@ function summary(
       ` (${draws.redraws} redraws, ${draws.uncertifiedDraws} with an uncertified RNG)`,
   );
   for (const item of draws.notChecked) lines.push(`    not checked: ${item}`);
+  lines.push(
+    `  exclusion rules  ${exclusions.checked} of ${exclusions.draws} draws checked against their prize's journaled rules`,
+  );
+  for (const item of exclusions.notChecked) lines.push(`    not checked: ${item}`);
   lines.push(
     `  claims           ${claims.claims} prize claims checked against standing draws (${claims.codesMatched} validation numbers matched to the winning sale), ${claims.contactAttempts} contact attempts`,
   );
@@ -319,11 +327,18 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     // Without keys the seals' checkpoints are compared by size and root, their signatures listed as not checked.
     ...(options.verifiers.length > 0 ? { checkpointVerifiers: options.verifiers } : {}),
   });
+  const exclusions = createExclusionRuleCheck();
   const claims = createClaimCheck(soldCodes);
   const reports = bundledReportChecks(options.bundle?.reports ?? []);
   try {
     result = await verifyJournalStream(source, {
-      entryChecks: [draws, createPrizeCheck((entry) => amounts.amount(entry)), claims, reports.entryCheck],
+      entryChecks: [
+        draws,
+        exclusions,
+        createPrizeCheck((entry) => amounts.amount(entry)),
+        claims,
+        reports.entryCheck,
+      ],
       checkpoints: options.checkpoints,
       verifiers: options.verifiers,
       origin: options.origin,
@@ -341,11 +356,17 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
   output.stdout(
     options.json
       ? JSON.stringify(
-          { ...result, draws: draws.summary(), claims: claims.summary(), ...(bundle ? { bundle } : {}) },
+          {
+            ...result,
+            draws: draws.summary(),
+            exclusionRules: exclusions.summary(),
+            claims: claims.summary(),
+            ...(bundle ? { bundle } : {}),
+          },
           null,
           2,
         ) + '\n'
-      : summary(options.exportPath, result, draws.summary(), claims.summary()) +
+      : summary(options.exportPath, result, draws.summary(), exclusions.summary(), claims.summary()) +
           (bundle ? bundleSummary(bundle, options.keyFromBundle) : ''),
   );
   return result.ok && (bundle?.ok ?? true) ? 0 : 1;

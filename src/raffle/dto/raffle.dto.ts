@@ -17,6 +17,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { JURISDICTION_CODES } from '../../jurisdiction/jurisdiction-profiles.js';
@@ -29,10 +30,12 @@ import {
   RAFFLE_TYPES,
   RULE_ID,
   SALE_CHANNELS,
+  WINNER_EXCLUSIONS,
   type DrawMethod,
   type PrizeKind,
   type RaffleType,
   type SaleChannel,
+  type WinnerExclusion,
 } from '../raffle-rules.js';
 import type { JurisdictionCode } from '../../jurisdiction/jurisdiction-profiles.js';
 import type { RaffleStatus } from '../raffle-lifecycle.js';
@@ -121,6 +124,21 @@ export class PrizeDto {
   @IsString()
   @MaxLength(500)
   description?: string | null;
+
+  @ApiPropertyOptional({
+    enum: WINNER_EXCLUSIONS,
+    default: 'seal',
+    description:
+      'Which earlier winners this prize is drawn without (journaled with every draw of it; frozen with the rules). ' +
+      'seal: a ticket that won another prize (an early bird) stays in and may win this one too, as paper raffles ' +
+      'return early-bird tickets to the drum; raffle: a ticket that won any earlier draw of the raffle, early ' +
+      'birds included, cannot win this prize (one win per ticket); none: no earlier winner is left out. Tickets ' +
+      'whose win a redraw replaced are out of every later draw whatever the choice.',
+  })
+  // Left out means `seal`; null is refused rather than read as a choice nobody made.
+  @ValidateIf((prize: PrizeDto) => prize.winnerExclusion !== undefined)
+  @IsIn(WINNER_EXCLUSIONS)
+  winnerExclusion?: WinnerExclusion;
 }
 
 export class LicenseeDto {

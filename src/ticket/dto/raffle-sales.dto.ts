@@ -9,6 +9,13 @@ class PublicPrizeDto {
   @ApiProperty({ nullable: true, type: String }) drawCron!: string | null;
   @ApiProperty({ nullable: true, type: Number }) amountMinor!: number | null;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({
+    enum: ['seal', 'raffle', 'none'],
+    description:
+      'Whether a ticket that already won may win this prize: seal (an early-bird winner stays in the drum), ' +
+      'raffle (no ticket that won an earlier draw of the raffle), none (no earlier winner left out)',
+  })
+  winnerExclusion!: string;
 }
 
 export class PrizeEstimateDto {
