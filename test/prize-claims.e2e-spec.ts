@@ -14,17 +14,10 @@ import { sell, shortRaffle, until } from './support/draws.js';
 import { journal } from './support/journal.js';
 import type { Headers } from './support/sales.js';
 
-/** The admin settling through the service directly (with a clock past the claim period). */
-const OPERATOR_ORIGIN: Origin = {
-  actor: { type: 'user', sub: 'oscar-operator', roles: ['operator'] },
-  source: null,
-  requestId: null,
-};
-const ADMIN_ORIGIN: Origin = {
-  actor: { type: 'user', sub: 'alice-admin', roles: ['admin'] },
-  source: null,
-  requestId: null,
-};
+/** A user calling the service directly (with a clock past the claim period), from no address. */
+function userOrigin(sub: string, role: string): Origin {
+  return { actor: { type: 'user', sub, roles: [role] }, source: null, requestId: null };
+}
 
 type Order = Awaited<ReturnType<typeof sell>> & { receipt: { verificationCode: string } };
 
@@ -420,7 +413,7 @@ describe('prize claims and winner contact attempts (postgres)', () => {
           redraw.drawId,
           claimBody(newCode, b.amountMinor) as never,
           'oscar-operator',
-          OPERATOR_ORIGIN,
+          userOrigin('oscar-operator', 'operator'),
           late,
         ),
     ).rejects.toMatchObject({ code: 'CLAIM_DEADLINE_PASSED' });
@@ -431,7 +424,13 @@ describe('prize claims and winner contact attempts (postgres)', () => {
     expect(early.json().code).toBe('PRIZES_UNCLAIMED');
     await t.app
       .get(DrawService)
-      .settle(b.id, 'main prize unclaimed after its period', 'alice-admin', ADMIN_ORIGIN, late);
+      .settle(
+        b.id,
+        'main prize unclaimed after its period',
+        'alice-admin',
+        userOrigin('alice-admin', 'admin'),
+        late,
+      );
     expect((await results(b.id)).status).toBe('SETTLED');
     const settledEntry = (await journal(t, `raffle/${b.id}`)).find((e) => e.type === 'RAFFLE_SETTLED')!;
     expect(settledEntry.payload).toMatchObject({

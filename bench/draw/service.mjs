@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { benchRaffleDraft } from '../bench-raffle.mjs';
 import { planOrders } from './sales-plan.mjs';
 
 const SELLER_ORIGIN = {
@@ -120,32 +121,12 @@ async function measureSize(tickets) {
         throw new Error(`${method} ${path}: ${response.statusCode} ${response.body}`);
       return response.json();
     };
-    const HOUR = 3_600_000;
-    const now = Date.now();
-    const drawAt = new Date(now + 25 * HOUR);
-    const raffle = await call('POST', '/v1/raffles', {
+    const { draft, drawAt } = benchRaffleDraft({
       licenseNumber: 'BENCH-DRAW-1',
       name: 'Draw benchmark 50/50',
-      rulesText: 'Benchmark raffle.',
-      type: 'FIFTY_FIFTY',
-      currency: 'CAD',
-      jurisdiction: 'ND-AG',
-      packages: [
-        { id: 'one', tickets: 1, priceMinor: 1_000, label: '1 for $10' },
-        { id: 'five', tickets: 5, priceMinor: 2_000, label: '5 for $20' },
-        { id: 'thirty', tickets: 30, priceMinor: 5_000, label: '30 for $50' },
-      ],
-      salesOpenAt: new Date(now - HOUR).toISOString(),
-      salesCloseAt: new Date(now + 24 * HOUR).toISOString(),
-      maxTickets: tickets + 10_000,
-      maxTicketsPerOrder: 30,
-      maxTicketsPerBuyer: null,
-      prizes: [{ id: 'main', name: 'Main', kind: 'MAIN', drawAt: drawAt.toISOString() }],
-      prizeShareBps: 5_000,
-      seedMinor: 0,
-      channels: ['POS', 'CASHIER'],
-      drawMethod: 'RNG',
+      tickets,
     });
+    const raffle = await call('POST', '/v1/raffles', draft);
     await call('POST', `/v1/raffles/${raffle.id}/open`);
 
     const database = app.get(DatabaseService);

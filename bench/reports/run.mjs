@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchRaffleDraft } from '../bench-raffle.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -52,33 +53,8 @@ async function call(method, url, payload, as = headers) {
   return response;
 }
 
-const HOUR = 3_600_000;
-const now = Date.now();
-const raffle = (
-  await call('POST', '/v1/raffles', {
-    licenseNumber: 'BENCH-1',
-    name: 'Benchmark 50/50',
-    rulesText: 'Benchmark raffle.',
-    type: 'FIFTY_FIFTY',
-    currency: 'CAD',
-    jurisdiction: 'ND-AG',
-    packages: [
-      { id: 'one', tickets: 1, priceMinor: 1_000, label: '1 for $10' },
-      { id: 'five', tickets: 5, priceMinor: 2_000, label: '5 for $20' },
-      { id: 'thirty', tickets: 30, priceMinor: 5_000, label: '30 for $50' },
-    ],
-    salesOpenAt: new Date(now - HOUR).toISOString(),
-    salesCloseAt: new Date(now + 24 * HOUR).toISOString(),
-    maxTickets: tickets + 10_000,
-    maxTicketsPerOrder: 30,
-    maxTicketsPerBuyer: null,
-    prizes: [{ id: 'main', name: 'Main', kind: 'MAIN', drawAt: new Date(now + 25 * HOUR).toISOString() }],
-    prizeShareBps: 5_000,
-    seedMinor: 0,
-    channels: ['POS', 'CASHIER'],
-    drawMethod: 'RNG',
-  })
-).json();
+const { draft } = benchRaffleDraft({ licenseNumber: 'BENCH-1', name: 'Benchmark 50/50', tickets });
+const raffle = (await call('POST', '/v1/raffles', draft)).json();
 await call('POST', `/v1/raffles/${raffle.id}/open`);
 
 const PACKAGES = [
