@@ -63,9 +63,12 @@ export interface VerifiedExport {
 }
 
 /**
- * Exports the whole journal through the API, as an auditor would, and runs the offline verifier
+ * Exports the journal through the API, as an auditor would, and runs the offline verifier
  * (`dist/src/ledger/cli/verify.js`, no service, no database) on it against the latest signed
  * checkpoint and every checkpoint anchored in DATA_DIR/anchors, with the service's verifier key.
+ * The anchors are listed and the checkpoint read first, and the export ends at that checkpoint's
+ * tree size: a replica still running may journal more meanwhile, and a checkpoint of a larger tree
+ * than the export would read as a truncated journal.
  */
 export async function exportAndVerify(options: {
   base: string;
@@ -73,12 +76,18 @@ export async function exportAndVerify(options: {
   dist: string;
   workDir: string;
   dataDir: string;
-  /** Export up to this seq (exclusive) instead of the tree size the service claims. */
-  to?: number;
 }): Promise<VerifiedExport> {
   const { base, auditor, workDir } = options;
-  const range = options.to === undefined ? '' : `?to=${options.to}`;
-  const exported = await call(base, 'GET', `/v1/ledger/export${range}`, {
+  const anchored = listFiles(join(options.dataDir, 'anchors'));
+  const checkpoint = await call(base, 'GET', '/v1/ledger/checkpoint', { headers: auditor });
+  if (!checkpoint.ok || checkpoint.status !== 200) throw new Error('the latest checkpoint could not be read');
+  const checkpointPath = join(workDir, 'latest-checkpoint.txt');
+  writeFileSync(checkpointPath, checkpoint.text);
+  // A tlog-checkpoint's second line is its tree size.
+  const treeSize = Number(checkpoint.text.split('\n')[1]);
+  if (!Number.isSafeInteger(treeSize))
+    throw new Error(`the latest checkpoint has no tree size: ${checkpoint.text}`);
+  const exported = await call(base, 'GET', `/v1/ledger/export?to=${treeSize}`, {
     headers: auditor,
     timeoutMs: 300_000,
   });
@@ -86,10 +95,6 @@ export async function exportAndVerify(options: {
     throw new Error(`journal export failed: ${JSON.stringify(exported)}`);
   const exportPath = join(workDir, 'journal.ndjson');
   writeFileSync(exportPath, exported.text);
-  const checkpoint = await call(base, 'GET', '/v1/ledger/checkpoint', { headers: auditor });
-  if (!checkpoint.ok || checkpoint.status !== 200) throw new Error('the latest checkpoint could not be read');
-  const checkpointPath = join(workDir, 'latest-checkpoint.txt');
-  writeFileSync(checkpointPath, checkpoint.text);
   const { verifierKey } = await expectStatus<{ verifierKey: string }>(
     200,
     base,
@@ -99,7 +104,6 @@ export async function exportAndVerify(options: {
       headers: auditor,
     },
   );
-  const anchored = listFiles(join(options.dataDir, 'anchors'));
   const args = [
     join(options.dist, 'src/ledger/cli/verify.js'),
     exportPath,
