@@ -21,6 +21,7 @@ import { ResultsModule } from './results/results.module.js';
 import { TicketModule } from './ticket/ticket.module.js';
 import { RngModule } from './rng/rng.module.js';
 import { ReportModule } from './report/report.module.js';
+import { ComplaintModule } from './complaint/complaint.module.js';
 
 /** The feature modules of the service; plumbing modules are added around them in `forRoot`. */
 export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
@@ -35,6 +36,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   DrawModule,
   ResultsModule,
   ReportModule,
+  ComplaintModule,
 ];
 
 @Module({})

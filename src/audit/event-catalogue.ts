@@ -13,6 +13,7 @@ export const EVENT_CATEGORIES = [
   'sales',
   'voids',
   'draws',
+  'complaints',
   'other',
 ] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
@@ -64,6 +65,8 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   DRAW_PRIZE: 'draws',
   WINNER_CONTACT_ATTEMPTED: 'draws',
   PRIZE_CLAIMED: 'draws',
+  COMPLAINT_FILED: 'complaints',
+  COMPLAINT_STATUS_CHANGED: 'complaints',
 };
 
 export function eventCategory(type: string): EventCategory {
