@@ -22,6 +22,7 @@ import { TicketModule } from './ticket/ticket.module.js';
 import { RngModule } from './rng/rng.module.js';
 import { ReportModule } from './report/report.module.js';
 import { ComplaintModule } from './complaint/complaint.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 
 /** The feature modules of the service; plumbing modules are added around them in `forRoot`. */
 export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
@@ -37,6 +38,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   ResultsModule,
   ReportModule,
   ComplaintModule,
+  PrivacyModule,
 ];
 
 @Module({})

@@ -14,6 +14,7 @@ export const EVENT_CATEGORIES = [
   'voids',
   'draws',
   'complaints',
+  'privacy',
   'other',
 ] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
@@ -67,6 +68,7 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   PRIZE_CLAIMED: 'draws',
   COMPLAINT_FILED: 'complaints',
   COMPLAINT_STATUS_CHANGED: 'complaints',
+  PERSONAL_DATA_ERASED: 'privacy',
 };
 
 export function eventCategory(type: string): EventCategory {

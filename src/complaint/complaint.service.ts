@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { originFields, type Origin } from '../audit/significant-event.js';
 import { DomainException } from '../common/domain.exception.js';
-import { DatabaseService, sqlState, type Tx } from '../database/database.service.js';
+import { DatabaseService, sqlState } from '../database/database.service.js';
 import { commitPersonalData, PERSONAL_DATA_COMMITMENT } from '../draw/core/claim-entries.js';
 import type { JsonObject } from '../ledger/core/json-value.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { PrivacyService } from '../privacy/privacy.service.js';
 import { RaffleService } from '../raffle/raffle.service.js';
 import { codeHash } from '../ticket/sales-batch.js';
 import { TicketService, type VerificationView } from '../ticket/ticket.service.js';
@@ -43,9 +44,6 @@ interface ComplainantContact {
   phone: string | null;
 }
 
-/** When a record's personal data was erased, as the erasure register says (null: not erased). */
-export type ErasedAt = (recordIds: string[]) => Promise<Map<string, Date>>;
-
 /**
  * Complaints (PLY-4): anyone files one about a raffle and gets a reference; operators and admins
  * triage it (OPEN → IN_REVIEW → RESOLVED | REJECTED), each step journaled with its origin in the
@@ -53,9 +51,8 @@ export type ErasedAt = (recordIds: string[]) => Promise<Map<string, Date>>;
  * salted commitment; the text and the resolution are journaled as SHA-256 hashes.
  */
 @Injectable()
-export class ComplaintService {
+export class ComplaintService implements OnModuleInit {
   private readonly logger = new Logger('ComplaintService');
-  private erasedAt: ErasedAt = () => Promise.resolve(new Map());
 
   constructor(
     private readonly database: DatabaseService,
@@ -63,11 +60,18 @@ export class ComplaintService {
     private readonly ledger: LedgerService,
     private readonly raffles: RaffleService,
     private readonly tickets: TicketService,
+    private readonly privacy: PrivacyService,
   ) {}
 
-  /** The privacy module tells when a complaint's contact details were erased. */
-  registerErasureRegister(erasedAt: ErasedAt): void {
-    this.erasedAt = erasedAt;
+  /** The contact details of a complaint are erased through the privacy module (docs/privacy.md). */
+  onModuleInit(): void {
+    this.privacy.registerStore('complaint', {
+      find: async (complaintId) => {
+        const row = await this.repository.byId(complaintId);
+        return row && { raffleId: row.raffle_id, commitment: row.commitment, recordedAt: row.filed_at };
+      },
+      erase: (trx, complaintId) => this.repository.deletePersonalData(trx, complaintId),
+    });
   }
 
   async file(input: FileComplaintDto, origin: Origin, now = new Date()): Promise<ComplaintFiledDto> {
@@ -251,26 +255,12 @@ export class ComplaintService {
     };
   }
 
-  /**
-   * Erasure (the privacy module, in its transaction): deletes the contact details and their salt.
-   * Returns what the PERSONAL_DATA_ERASED entry names, or undefined when there is no such complaint.
-   */
-  async erasePersonalData(
-    trx: Tx,
-    complaintId: string,
-  ): Promise<{ raffleId: string; commitment: string | null; deleted: boolean } | undefined> {
-    const row = await this.repository.byId(complaintId, trx);
-    if (!row) return undefined;
-    const deleted = await this.repository.deletePersonalData(trx, complaintId);
-    return { raffleId: row.raffle_id, commitment: row.commitment, deleted };
-  }
-
   private async views(rows: ComplaintRow[]): Promise<ComplaintDto[]> {
     const ids = rows.map((r) => r.id);
     const [personal, transitions, erased] = await Promise.all([
       this.repository.personalData(ids),
       this.repository.transitions(ids),
-      this.erasedAt(ids),
+      this.privacy.erasedAt(['complaint'], ids),
     ]);
     const byComplaint = new Map<string, ComplaintTransitionRow[]>();
     for (const t of transitions)

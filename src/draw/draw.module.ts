@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { IntegrityModule } from '../integrity/integrity.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
 import { RaffleModule } from '../raffle/raffle.module.js';
 import { RngModule } from '../rng/rng.module.js';
 import { TicketModule } from '../ticket/ticket.module.js';
@@ -17,7 +18,15 @@ import { DrawService } from './draw.service.js';
 
 /** Draws: sealing from the journal, RNG selection, redraws, scheduling, proofs and results; prize claims. */
 @Module({
-  imports: [ScheduleModule.forRoot(), LedgerModule, RaffleModule, TicketModule, RngModule, IntegrityModule],
+  imports: [
+    ScheduleModule.forRoot(),
+    LedgerModule,
+    RaffleModule,
+    TicketModule,
+    RngModule,
+    IntegrityModule,
+    PrivacyModule,
+  ],
   controllers: [DrawController, PrizeClaimsController],
   providers: [
     DrawRepository,

@@ -76,6 +76,24 @@ export class PrizeClaimsRepository {
       .execute();
   }
 
+  claimById(id: string): Promise<ClaimRow | undefined> {
+    return this.db.selectFrom('prize_claim').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  contactAttemptById(id: string): Promise<ContactAttemptRow | undefined> {
+    return this.db.selectFrom('winner_contact_attempt').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Deletes the personal record of a claim or an attempt, salt included; false when there was none. */
+  async deletePersonalData(trx: Tx, recordId: string, kind: 'claim' | 'contact-attempt'): Promise<boolean> {
+    const result = await trx
+      .deleteFrom('winner_personal_data')
+      .where('record_id', '=', recordId)
+      .where('kind', '=', kind)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   async personalData(recordIds: string[], db: Db = this.db): Promise<Map<string, PersonalDataRow>> {
     if (recordIds.length === 0) return new Map();
     const rows = await db

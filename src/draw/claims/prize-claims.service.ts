@@ -6,6 +6,7 @@ import { DatabaseService, sqlState, type Tx } from '../../database/database.serv
 import type { JournalEntry } from '../../ledger/core/entry.js';
 import type { JsonObject } from '../../ledger/core/json-value.js';
 import { LedgerService } from '../../ledger/ledger.service.js';
+import { PrivacyService } from '../../privacy/privacy.service.js';
 import { RaffleService, type FrozenRaffle } from '../../raffle/raffle.service.js';
 import { codeHash } from '../../ticket/sales-batch.js';
 import { TicketService, type VerificationView } from '../../ticket/ticket.service.js';
@@ -73,12 +74,28 @@ export class PrizeClaimsService implements OnModuleInit {
     private readonly ledger: LedgerService,
     private readonly raffles: RaffleService,
     private readonly tickets: TicketService,
+    private readonly privacy: PrivacyService,
   ) {}
 
   onModuleInit(): void {
     this.draws.registerClaimGuards({
       redraw: (trx, input) => this.refuseClaimedRedraw(trx, input),
       settle: (trx, raffle, draws, now) => this.settlement(trx, raffle, draws, now),
+    });
+    // Erasure of the personal records (docs/privacy.md): the facts and the journal stay whole.
+    this.privacy.registerStore('claim', {
+      find: async (id) => {
+        const row = await this.repository.claimById(id);
+        return row && { raffleId: row.raffle_id, commitment: row.commitment, recordedAt: row.claimed_at };
+      },
+      erase: (trx, id) => this.repository.deletePersonalData(trx, id, 'claim'),
+    });
+    this.privacy.registerStore('contact-attempt', {
+      find: async (id) => {
+        const row = await this.repository.contactAttemptById(id);
+        return row && { raffleId: row.raffle_id, commitment: row.commitment, recordedAt: row.attempted_at };
+      },
+      erase: (trx, id) => this.repository.deletePersonalData(trx, id, 'contact-attempt'),
     });
   }
 
@@ -387,7 +404,11 @@ export class PrizeClaimsService implements OnModuleInit {
       this.repository.claimsOfDraw(drawId),
       this.repository.contactAttemptsOfDraw(drawId),
     ]);
-    const personal = await this.repository.personalData([...claims, ...attempts].map((r) => r.id));
+    const ids = [...claims, ...attempts].map((r) => r.id);
+    const [personal, erased] = await Promise.all([
+      this.repository.personalData(ids),
+      this.privacy.erasedAt(['claim', 'contact-attempt'], ids),
+    ]);
     const claim = claims[0];
     const tickets = JSON.parse(draw.tickets) as number[];
     const deadline = claimDeadline(
@@ -397,7 +418,7 @@ export class PrizeClaimsService implements OnModuleInit {
     );
     const contactAttempts: ContactAttemptViewDto[] = [];
     for (const attempt of attempts)
-      contactAttempts.push(await this.attemptView(attempt, personal.get(attempt.id)));
+      contactAttempts.push(await this.attemptView(attempt, personal.get(attempt.id), erased.get(attempt.id)));
     return {
       drawId,
       raffleId: draw.raffle_id,
@@ -411,12 +432,16 @@ export class PrizeClaimsService implements OnModuleInit {
             ? 'SUPERSEDED'
             : 'UNCLAIMED',
       claimDeadline: deadline?.toISOString() ?? null,
-      claim: claim ? await this.claimView(claim, personal.get(claim.id)) : null,
+      claim: claim ? await this.claimView(claim, personal.get(claim.id), erased.get(claim.id)) : null,
       contactAttempts,
     };
   }
 
-  private async claimView(row: ClaimRow, personal: PersonalDataRow | undefined): Promise<PrizeClaimViewDto> {
+  private async claimView(
+    row: ClaimRow,
+    personal: PersonalDataRow | undefined,
+    erasedAt?: Date,
+  ): Promise<PrizeClaimViewDto> {
     const entry = await this.draws.journaled(row);
     const data = personal ? (JSON.parse(personal.data) as ClaimPersonalData) : undefined;
     return {
@@ -435,7 +460,7 @@ export class PrizeClaimsService implements OnModuleInit {
       note: data?.note ?? null,
       claimedBy: row.claimed_by,
       claimedAt: row.claimed_at.toISOString(),
-      personalData: personalState(row.commitment, personal),
+      personalData: personalState(row.commitment, personal, erasedAt),
       journal: reference(entry),
     };
   }
@@ -443,6 +468,7 @@ export class PrizeClaimsService implements OnModuleInit {
   private async attemptView(
     row: ContactAttemptRow,
     personal: PersonalDataRow | undefined,
+    erasedAt?: Date,
   ): Promise<ContactAttemptViewDto> {
     const entry = await this.draws.journaled(row);
     const data = personal ? (JSON.parse(personal.data) as ContactPersonalData) : undefined;
@@ -457,7 +483,7 @@ export class PrizeClaimsService implements OnModuleInit {
       note: data?.note ?? null,
       attemptedBy: row.attempted_by,
       attemptedAt: row.attempted_at.toISOString(),
-      personalData: personalState(row.commitment, personal),
+      personalData: personalState(row.commitment, personal, erasedAt),
       journal: reference(entry),
     };
   }
@@ -566,12 +592,17 @@ function personalRow(
   };
 }
 
-function personalState(commitment: string, personal: PersonalDataRow | undefined) {
+function personalState(
+  commitment: string,
+  personal: PersonalDataRow | undefined,
+  erasedAt: Date | undefined,
+) {
   return {
     algorithm: PERSONAL_DATA_COMMITMENT,
     commitment,
     salt: personal?.salt ?? null,
     erased: personal === undefined,
+    erasedAt: erasedAt?.toISOString() ?? null,
   };
 }
 

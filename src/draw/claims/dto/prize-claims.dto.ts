@@ -184,6 +184,12 @@ export class PersonalDataStateDto {
   salt!: string | null;
   @ApiProperty({ description: 'True when the personal record was erased (the facts and the journal remain)' })
   erased!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'When it was erased (its PERSONAL_DATA_ERASED entry, docs/privacy.md); null if not erased',
+  })
+  erasedAt!: string | null;
 }
 
 export class ContactAttemptViewDto {
