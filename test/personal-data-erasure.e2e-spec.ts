@@ -26,7 +26,10 @@ const PII = {
 };
 const YEAR = 365.25 * 86_400_000;
 
-type Order = { receipt: { verificationCode: string; tickets: { first: number; last: number } } };
+type Order = {
+  orderId: string;
+  receipt: { verificationCode: string; tickets: { first: number; last: number } };
+};
 
 describe.each<Engine>(['postgres', 'pglite'])('erasure of personal data (%s)', (engine) => {
   let t: TestApp;
@@ -197,19 +200,17 @@ describe.each<Engine>(['postgres', 'pglite'])('erasure of personal data (%s)', (
       source: null,
       requestId: null,
     };
-    await t.app
-      .get(PrivacyService)
-      .erase(
-        {
-          recordKind: 'complaint',
-          recordId: complaintId,
-          basis: 'RETENTION_ENDED',
-          reason: 'retention schedule 2030-Q1',
-        },
-        'alice-admin',
-        origin,
-        later,
-      );
+    await t.app.get(PrivacyService).erase(
+      {
+        recordKind: 'complaint',
+        recordId: complaintId,
+        basis: 'RETENTION_ENDED',
+        reason: 'retention schedule 2030-Q1',
+      },
+      'alice-admin',
+      origin,
+      later,
+    );
 
     // Erased twice is refused.
     const again = await erase({ recordKind: 'claim', recordId: claimId, basis: 'LAWFUL_REQUEST', reason });
