@@ -41,6 +41,7 @@ describe('jurisdiction profiles', () => {
           'prizeShare',
           'receiptFields',
           'reconcileBeforeDraw',
+          'responsibleGambling',
           'retention',
           'salesFinal',
           'unclaimedPrize',
@@ -101,5 +102,25 @@ describe('jurisdiction profiles', () => {
     expect(jurisdictionProfile('ON-AGCO').prizeShare.value).toEqual({ minBps: 5_000, maxBps: 5_000 });
     expect(jurisdictionProfile('ND-AG').prizeShare.value).toEqual({ minBps: 5_000, maxBps: 10_000 });
     expect(jurisdictionProfile('WA-GCC').salesFinal.value.value).toBe(true);
+  });
+
+  it('gives every profile a responsible-gambling message, with the helpline where one is declared (PLY-3)', () => {
+    const on = jurisdictionProfile('ON-AGCO').responsibleGambling.value;
+    expect(on.helpline).toEqual({
+      name: 'ConnexOntario',
+      phone: '1-866-531-2600',
+      url: 'https://www.connexontario.ca',
+    });
+    expect(on.message).toContain('ConnexOntario');
+    expect(on.message).toContain('1-866-531-2600');
+    const wa = jurisdictionProfile('WA-GCC').responsibleGambling.value;
+    expect(wa.helpline?.phone).toBe('1-800-547-6133');
+    expect(wa.message).toContain(wa.helpline!.phone);
+    for (const code of ['ND-AG', 'GLI31-DEFAULT'] as const) {
+      expect(jurisdictionProfile(code).responsibleGambling.value).toEqual({
+        message: expect.stringContaining('Play responsibly'),
+        helpline: null,
+      });
+    }
   });
 });

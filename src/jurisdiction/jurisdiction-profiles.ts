@@ -36,6 +36,22 @@ export interface Traced<T> {
   trace: string[];
 }
 
+/** Where a player finds help with problem gambling (PLY-3). */
+export interface Helpline {
+  name: string;
+  phone: string;
+  url: string | null;
+}
+
+/**
+ * The responsible-gambling message every receipt carries (PLY-3), apart from the game's content. The
+ * wording is the licensee's to confirm with its regulator; these are the defaults the service prints.
+ */
+export interface ResponsibleGamblingMessage {
+  message: string;
+  helpline: Helpline | null;
+}
+
 export type UnclaimedPrizeHandling = 'HOLD_IN_TRUST' | 'REDRAW_AS_RULES_ALLOW';
 
 export interface JurisdictionProfile {
@@ -55,6 +71,8 @@ export interface JurisdictionProfile {
   prizeShare: Traced<{ minBps: number; maxBps: number }>;
   /** Every sale, offline ones included, is recorded and reconciled before the draw. */
   reconcileBeforeDraw: Traced<{ value: true }>;
+  /** The responsible-gambling message on every receipt and reprint (PLY-3). */
+  responsibleGambling: Traced<ResponsibleGamblingMessage>;
 }
 
 /** TKT-4 (AGCO MTS 2.3.1) and TKT-7: what every receipt carries, everywhere. */
@@ -72,6 +90,13 @@ const BASE_RECEIPT: ReceiptField[] = [
 const RECONCILE: JurisdictionProfile['reconcileBeforeDraw'] = {
   value: { value: true },
   trace: ['SALE-4', 'AGCO T&C 2.5, 4.11', 'WAC 230-11-320(7)'],
+};
+
+/** Where no regulator's wording is declared: a message with no helpline of a particular place. */
+const GENERIC_RESPONSIBLE_GAMBLING: ResponsibleGamblingMessage = {
+  message:
+    'Play responsibly: buy only what you can afford to lose. If gambling stops being fun for you or someone you know, contact a problem gambling helpline for free, confidential help.',
+  helpline: null,
 };
 
 const PROFILES: Record<JurisdictionCode, JurisdictionProfile> = {
@@ -99,6 +124,14 @@ const PROFILES: Record<JurisdictionCode, JurisdictionProfile> = {
     salesFinal: { value: { value: false }, trace: ['CXL-3', 'AGCO raffle T&C 3.2'] },
     prizeShare: { value: { minBps: 5_000, maxBps: 5_000 }, trace: ['PRIZE-1', 'AGCO T&C 5.8'] },
     reconcileBeforeDraw: RECONCILE,
+    responsibleGambling: {
+      value: {
+        message:
+          'Play for fun, within your means. If you or someone you know has a problem with gambling, ConnexOntario offers free, confidential help 24/7: call 1-866-531-2600 or visit connexontario.ca.',
+        helpline: { name: 'ConnexOntario', phone: '1-866-531-2600', url: 'https://www.connexontario.ca' },
+      },
+      trace: ['PLY-3', 'AGCO MTS 2.2 (responsible gambling information)', 'AGCO checklist'],
+    },
   },
   'WA-GCC': {
     code: 'WA-GCC',
@@ -137,6 +170,18 @@ const PROFILES: Record<JurisdictionCode, JurisdictionProfile> = {
       trace: ['PRIZE-1', 'PRIZE-3', 'WAC 230-11-320(11) (the licensed rules fix the share)'],
     },
     reconcileBeforeDraw: RECONCILE,
+    responsibleGambling: {
+      value: {
+        message:
+          'Gamble responsibly. If you or someone you know has a gambling problem, call or text the Washington State Problem Gambling Helpline at 1-800-547-6133 (free, confidential, 24/7).',
+        helpline: {
+          name: 'Washington State Problem Gambling Helpline',
+          phone: '1-800-547-6133',
+          url: 'https://www.evergreencpg.org',
+        },
+      },
+      trace: ['PLY-3'],
+    },
   },
   'ND-AG': {
     code: 'ND-AG',
@@ -165,6 +210,10 @@ const PROFILES: Record<JurisdictionCode, JurisdictionProfile> = {
       trace: ['PRIZE-2', 'NDAC 99-01.3-05.1-03(1)'],
     },
     reconcileBeforeDraw: RECONCILE,
+    responsibleGambling: {
+      value: GENERIC_RESPONSIBLE_GAMBLING,
+      trace: ['PLY-3', 'no North Dakota wording declared: the generic message'],
+    },
   },
   'GLI31-DEFAULT': {
     code: 'GLI31-DEFAULT',
@@ -184,6 +233,7 @@ const PROFILES: Record<JurisdictionCode, JurisdictionProfile> = {
     salesFinal: { value: { value: false }, trace: ['CXL-3'] },
     prizeShare: { value: { minBps: 1, maxBps: 10_000 }, trace: ['PRIZE-1', 'PRIZE-3'] },
     reconcileBeforeDraw: RECONCILE,
+    responsibleGambling: { value: GENERIC_RESPONSIBLE_GAMBLING, trace: ['PLY-3'] },
   },
 };
 

@@ -111,4 +111,19 @@ describe('receipts', () => {
     const paid = buildReceipt(order, raffle, null);
     expect(() => markReprint(paid, { ...reprint, number: 0 }, null)).toThrow('positive integer');
   });
+
+  it("carry the profile's responsible-gambling message as a block of its own, reprints too (PLY-3)", () => {
+    const ontario = raffleOf(raffleDraft({ jurisdiction: 'ON-AGCO' }));
+    const receipt = buildReceipt(order, ontario, null);
+    expect(receipt.responsibleGambling).toEqual({
+      ...jurisdictionProfile('ON-AGCO').responsibleGambling.value,
+      jurisdiction: 'ON-AGCO',
+    });
+    // Kept apart from the game's content: not among the statements about the raffle.
+    expect(JSON.stringify(receipt.statements)).not.toContain('ConnexOntario');
+    const copy = markReprint(receipt, { number: 1, at: new Date(), by: 'oscar', deviceId: null }, null);
+    expect(copy.responsibleGambling).toEqual(receipt.responsibleGambling);
+    const generic = buildReceipt(order, raffleOf(raffleDraft()), null);
+    expect(generic.responsibleGambling).toMatchObject({ jurisdiction: 'GLI31-DEFAULT', helpline: null });
+  });
 });

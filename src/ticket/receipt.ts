@@ -1,4 +1,8 @@
-import type { JurisdictionProfile, ReceiptField } from '../jurisdiction/jurisdiction-profiles.js';
+import type {
+  JurisdictionProfile,
+  ReceiptField,
+  ResponsibleGamblingMessage,
+} from '../jurisdiction/jurisdiction-profiles.js';
 import type { ApplicableDraw, DrawCalendar } from '../raffle/draw-schedule.js';
 import type { RaffleRules } from '../raffle/raffle-rules.js';
 
@@ -47,6 +51,11 @@ export interface Receipt {
   verificationCode: string;
   verifyPath: string;
   statements: { needNotBePresent: string; rulesLocation: string | null; claimDeadline: string | null };
+  /**
+   * PLY-3: the jurisdiction profile's responsible-gambling message, a block of its own apart from the
+   * game's content (raffle, numbers, draws, statements), printed on every receipt and reprint.
+   */
+  responsibleGambling: ResponsibleGamblingMessage & { jurisdiction: string };
   /** The TICKETS_SOLD entry in the journal; null only while it awaits integration. */
   journal: JournalReference | null;
 }
@@ -94,6 +103,7 @@ export function buildReceipt(
       rulesLocation: rules.rulesUrl,
       claimDeadline: claimDeadline(rules),
     },
+    responsibleGambling: { ...raffle.profile.responsibleGambling.value, jurisdiction: raffle.profile.code },
     journal,
   };
 }

@@ -69,6 +69,20 @@ class ShareRuleDto extends TraceDto {
   @ApiProperty({ type: ShareValueDto }) value!: ShareValueDto;
 }
 
+export class HelplineDto {
+  @ApiProperty({ example: 'ConnexOntario' }) name!: string;
+  @ApiProperty({ example: '1-866-531-2600' }) phone!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'https://www.connexontario.ca' }) url!: string | null;
+}
+export class ResponsibleGamblingValueDto {
+  @ApiProperty({ description: 'The words printed on every receipt, apart from the game content' })
+  message!: string;
+  @ApiProperty({ type: HelplineDto, nullable: true }) helpline!: HelplineDto | null;
+}
+class ResponsibleGamblingRuleDto extends TraceDto {
+  @ApiProperty({ type: ResponsibleGamblingValueDto }) value!: ResponsibleGamblingValueDto;
+}
+
 export class JurisdictionProfileDto {
   @ApiProperty({ enum: JURISDICTION_CODES }) code!: string;
   @ApiProperty() name!: string;
@@ -81,4 +95,5 @@ export class JurisdictionProfileDto {
   @ApiProperty({ type: FlagRuleDto }) salesFinal!: FlagRuleDto;
   @ApiProperty({ type: ShareRuleDto }) prizeShare!: ShareRuleDto;
   @ApiProperty({ type: FlagRuleDto }) reconcileBeforeDraw!: FlagRuleDto;
+  @ApiProperty({ type: ResponsibleGamblingRuleDto }) responsibleGambling!: ResponsibleGamblingRuleDto;
 }

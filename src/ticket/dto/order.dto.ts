@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { RULE_ID, SALE_CHANNELS } from '../../raffle/raffle-rules.js';
 import { PAYMENT_PROVIDERS } from '../../payment/payment-provider.js';
+import { ResponsibleGamblingValueDto } from '../../jurisdiction/dto/jurisdiction.dto.js';
 
 export const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -141,6 +142,11 @@ export class JournalReferenceDto {
   @ApiProperty({ description: 'Its RFC 9162 leaf hash (hex)' }) leafHash!: string;
 }
 
+class ReceiptResponsibleGamblingDto extends ResponsibleGamblingValueDto {
+  @ApiProperty({ description: 'The jurisdiction profile the message comes from', example: 'ON-AGCO' })
+  jurisdiction!: string;
+}
+
 export class ReceiptDto {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty({ enum: ['PAID', 'VOIDED'] }) status!: string;
@@ -162,6 +168,11 @@ export class ReceiptDto {
   verificationCode!: string;
   @ApiProperty({ example: '/v1/tickets/verify/K7QM-2XPA-9RTB-44HC' }) verifyPath!: string;
   @ApiProperty({ type: StatementsDto }) statements!: StatementsDto;
+  @ApiProperty({
+    type: ReceiptResponsibleGamblingDto,
+    description: "PLY-3: the profile's responsible-gambling message, kept apart from the game content",
+  })
+  responsibleGambling!: ReceiptResponsibleGamblingDto;
   @ApiProperty({ type: JournalReferenceDto, nullable: true }) journal!: JournalReferenceDto | null;
 }
 
