@@ -69,6 +69,21 @@ export class ComplaintRepository {
     return query.orderBy('filed_at').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
   }
 
+  /** How many complaints filed in scope are in each status. */
+  async countsByStatus(
+    filter: Pick<ComplaintFilter, 'raffleId' | 'from' | 'to'>,
+  ): Promise<Map<string, number>> {
+    let query = this.db
+      .selectFrom('complaint')
+      .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('status');
+    if (filter.raffleId !== undefined) query = query.where('raffle_id', '=', filter.raffleId);
+    if (filter.from !== undefined) query = query.where('filed_at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('filed_at', '<', filter.to);
+    const rows = await query.execute();
+    return new Map(rows.map((row) => [row.status, Number(row.n)]));
+  }
+
   transitions(complaintIds: string[]): Promise<ComplaintTransitionRow[]> {
     if (complaintIds.length === 0) return Promise.resolve([]);
     return this.db

@@ -14,6 +14,7 @@ import { normalizeVerificationCode } from '../ticket/verification-code.js';
 import {
   allowedTransitions,
   canTransition,
+  COMPLAINT_STATUSES,
   complaintFiledDraft,
   complaintReference,
   complaintStatusChangedDraft,
@@ -22,6 +23,7 @@ import {
   type ComplaintFiledPayload,
   type ComplaintStatus,
 } from './core/complaint-entries.js';
+import { emptyByStatus } from './core/complaint-totals.js';
 import {
   ComplaintRepository,
   type ComplaintPersonalDataRow,
@@ -241,6 +243,48 @@ export class ComplaintService implements OnModuleInit {
     return this.views(rows);
   }
 
+  /**
+   * The complaints report's records (docs/complaints.md section 6): one row per complaint filed in
+   * scope, oldest first, read a page at a time; no text and no contact details (a report leaves the
+   * service in export bundles): the text's SHA-256 ties each row to its journal entry.
+   */
+  async *reportRows(scope: ComplaintReportScope): AsyncGenerator<Record<string, string | null>> {
+    const filter = {
+      raffleId: scope.raffleId ?? undefined,
+      from: dateOrUndefined(scope.from),
+      to: dateOrUndefined(scope.to),
+    };
+    for (let offset = 0; ; offset += REPORT_PAGE) {
+      const rows = await this.repository.list({ ...filter, limit: REPORT_PAGE, offset });
+      for (const row of rows) {
+        yield {
+          reference: row.reference,
+          raffleId: row.raffle_id,
+          category: row.category,
+          filedAt: row.filed_at.toISOString(),
+          status: row.status,
+          updatedAt: row.updated_at.toISOString(),
+          updatedBy: row.updated_by,
+          resolution: row.resolution,
+          textSha256: textHash(row.text),
+        };
+      }
+      if (rows.length < REPORT_PAGE) return;
+    }
+  }
+
+  /** How many complaints filed in scope are in each status, from the records (the report's reconciliation). */
+  async statusCounts(scope: ComplaintReportScope): Promise<Record<ComplaintStatus, number>> {
+    const counts = await this.repository.countsByStatus({
+      raffleId: scope.raffleId ?? undefined,
+      from: dateOrUndefined(scope.from),
+      to: dateOrUndefined(scope.to),
+    });
+    const result = emptyByStatus();
+    for (const status of COMPLAINT_STATUSES) result[status] = counts.get(status) ?? 0;
+    return result;
+  }
+
   /** What anyone holding the reference may see: the status, and nothing personal. */
   async publicStatus(reference: string): Promise<PublicComplaintStatusDto> {
     const row = await this.repository.byReference(reference);
@@ -304,6 +348,19 @@ export class ComplaintService implements OnModuleInit {
     }
     return view;
   }
+}
+
+/** Rows of a report read per query. */
+const REPORT_PAGE = 500;
+
+export interface ComplaintReportScope {
+  raffleId: string | null;
+  from: string | null;
+  to: string | null;
+}
+
+function dateOrUndefined(value: string | null): Date | undefined {
+  return value === null ? undefined : new Date(value);
 }
 
 function contactOf(input: FileComplaintDto): ComplainantContact | undefined {
