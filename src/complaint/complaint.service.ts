@@ -244,7 +244,7 @@ export class ComplaintService implements OnModuleInit {
   }
 
   /**
-   * The complaints report's records (docs/complaints.md section 6): one row per complaint filed in
+   * The complaints report's records (docs/complaints.md section 5): one row per complaint filed in
    * scope, oldest first, read a page at a time; no text and no contact details (a report leaves the
    * service in export bundles): the text's SHA-256 ties each row to its journal entry.
    */

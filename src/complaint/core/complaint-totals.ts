@@ -1,4 +1,4 @@
-// The figures of the complaints report (docs/complaints.md section 6), folded from the journal's
+// The figures of the complaints report (docs/complaints.md section 5), folded from the journal's
 // COMPLAINT_FILED and COMPLAINT_STATUS_CHANGED entries by the same code in the service and in the
 // offline verifier. Plain TypeScript, no NestJS.
 
