@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { COMPLAINTS_PER_MINUTE } from '../src/complaint/complaint.controller.js';
 import { DatabaseService } from '../src/database/database.service.js';
@@ -311,5 +315,52 @@ describe('complaints (pglite)', () => {
       expect({ query, status: response.statusCode }).toEqual({ query, status: 400 });
       expect(response.json().fields[0].field).toBe(field);
     }
+  });
+
+  it('reports the complaints from the journal at a stated digest, reconciled with the records, in JSON, CSV and PDF', async () => {
+    const url = (format: string, query = `raffleId=${otherRaffleId}`) =>
+      `/v1/reports/complaints?${query}&format=${format}`;
+    const report = (await get(url('json'), auditor)).json();
+    expect(report).toMatchObject({
+      report: 'complaints',
+      filter: { raffleId: otherRaffleId },
+      totals: {
+        filed: 2,
+        withContactDetails: 0,
+        byCategory: { PRIZE: 1, CONDUCT: 1 },
+        byStatus: { OPEN: 0, IN_REVIEW: 0, RESOLVED: 1, REJECTED: 1 },
+        journalEntries: 6,
+      },
+      reconciliation: { matches: true },
+    });
+    expect(report.ledger.treeSize).toBeGreaterThan(0);
+    const [section] = report.sections;
+    expect(section.rows.map((r: { status: string }) => r.status)).toEqual(['RESOLVED', 'REJECTED']);
+    expect(section.rows[0]).toMatchObject({ textSha256: textHash('I never heard back about the prize.') });
+
+    // Every raffle: the one with contact details given too; neither text nor contact details in it.
+    const all = await get(url('json', 'from=2026-01-01T00:00:00Z'), operator);
+    expect(all.json().totals).toMatchObject({ withContactDetails: 1, unmatchedChanges: 0 });
+    expect(all.json().reconciliation.matches).toBe(true);
+    for (const value of [...Object.values(PII), TEXT]) expect(all.body).not.toContain(value);
+
+    const csv = (await get(url('csv'), auditor)).body;
+    expect(csv).toContain('RESOLVED');
+    expect(csv).toContain(section.rows[0].reference);
+    const dir = mkdtempSync(join(tmpdir(), 'fairdraw-complaints-'));
+    try {
+      const file = join(dir, 'complaints.pdf');
+      writeFileSync(file, (await get(url('pdf'), auditor)).rawPayload);
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      expect(text).toContain('Complaints');
+      expect(text).toContain(section.rows[1].reference);
+      expect(text).toContain(String(report.ledger.treeSize));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await get(url('json'), seller)).statusCode).toBe(403);
+    const bad = await get(`/v1/reports/complaints?raffleId=42`, auditor);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields[0].field).toBe('raffleId');
   });
 });

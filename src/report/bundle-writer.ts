@@ -14,7 +14,8 @@ import type { ReportKind } from './core/report-document.js';
 /** Reads one API path (with the caller's credentials); the body as it arrives. */
 export type ApiReader = (path: string) => Promise<{ status: number; body: AsyncIterable<Uint8Array> }>;
 
-export const RAFFLE_REPORTS: Record<Exclude<ReportKind, 'significant-events'>, string> = {
+/** The reports of each raffle in a bundle (the complaints report is not bundled yet: docs/complaints.md). */
+export const RAFFLE_REPORTS: Record<Exclude<ReportKind, 'significant-events' | 'complaints'>, string> = {
   'raffle-summary': 'summary',
   'sales-by-seller': 'sales-by-seller',
   'ticket-register': 'ticket-register',

@@ -4,6 +4,7 @@ import { Authenticated } from '../auth/access.decorators.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import {
   AnchoredCheckpointDto,
+  ComplaintsReportQueryDto,
   EventsQueryDto,
   RegisterQueryDto,
   ReportDocumentDto,
@@ -95,6 +96,15 @@ export class ReportController {
   )
   events(@Query() query: EventsQueryDto): Promise<StreamableFile> {
     return this.reports.render('significant-events', { ...query, raffleId: query.raffleId ?? null });
+  }
+
+  @Get('complaints')
+  @Authenticated({ roles: ['admin', 'operator', 'auditor'] })
+  @RaffleReport(
+    'Complaints (PLY-4) filed in the period, optionally of one raffle, by status, reconciled with the records; no text or contact details',
+  )
+  complaints(@Query() query: ComplaintsReportQueryDto): Promise<StreamableFile> {
+    return this.reports.render('complaints', { ...query, raffleId: query.raffleId ?? null });
   }
 
   @Get('anchored-checkpoints')

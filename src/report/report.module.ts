@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { ComplaintModule } from '../complaint/complaint.module.js';
 import { DrawModule } from '../draw/draw.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { RaffleModule } from '../raffle/raffle.module.js';
@@ -12,7 +13,7 @@ import { ReportService } from './report.service.js';
  * LedgerService and AuditService, and the records of other modules through their services.
  */
 @Module({
-  imports: [LedgerModule, RaffleModule, TicketModule, AuditModule, DrawModule],
+  imports: [LedgerModule, RaffleModule, TicketModule, AuditModule, DrawModule, ComplaintModule],
   controllers: [ReportController],
   providers: [ReportService],
   exports: [ReportService],

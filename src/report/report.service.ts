@@ -3,6 +3,8 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { DEFAULT_EVENT_CATEGORIES, typesOf, type EventCategory } from '../audit/event-catalogue.js';
 import { DomainException } from '../common/domain.exception.js';
+import { ComplaintService, type ComplaintReportScope } from '../complaint/complaint.service.js';
+import { COMPLAINT_ENTRY_TYPES } from '../complaint/core/complaint-totals.js';
 import { DrawService } from '../draw/draw.service.js';
 import { claimDeadline } from '../draw/prize-claim-rules.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -57,6 +59,7 @@ const TITLES: Record<ReportKind, string> = {
   'voids-and-refunds': 'Voids and refunds',
   'significant-events': 'Significant events',
   'unclaimed-prizes': 'Unclaimed prizes',
+  complaints: 'Complaints',
 };
 
 const DAY_MS = 86_400_000;
@@ -76,6 +79,7 @@ export class ReportService {
     private readonly tickets: TicketService,
     private readonly audit: AuditService,
     private readonly drawService: DrawService,
+    private readonly complaints: ComplaintService,
   ) {}
 
   /** Checkpoints anchored outside the database, for an export bundle. */
@@ -112,7 +116,7 @@ export class ReportService {
         )
       : true;
     const operational =
-      raffle && current && period.from === null && period.to === null
+      raffle && current && period.from === null && period.to === null && kind !== 'complaints'
         ? {
             sales: await this.tickets.salesSummary(raffle.view.id),
             draws: await this.drawService.drawsOf(raffle.view.id),
@@ -133,6 +137,13 @@ export class ReportService {
         treeSize: digest.treeSize,
         subject: filter.raffleId === null ? undefined : `raffle/${filter.raffleId}`,
         types: typesOf(filter.categories ?? DEFAULT_EVENT_CATEGORIES),
+      });
+      for await (const entry of entries) collector.add(entry);
+    } else if (kind === 'complaints') {
+      const entries = this.ledger.entries({
+        treeSize: digest.treeSize,
+        subject: filter.raffleId === null ? undefined : `raffle/${filter.raffleId}`,
+        types: COMPLAINT_ENTRY_TYPES,
       });
       for await (const entry of entries) collector.add(entry);
     } else {
@@ -163,6 +174,12 @@ export class ReportService {
       doc.sections = [this.eventsSection(filter, digest.treeSize)];
       return doc;
     }
+    if (kind === 'complaints') {
+      const scope = { raffleId: filter.raffleId, from: filter.from, to: filter.to };
+      doc.reconciliation = await this.complaintReconciliation(totals, scope, current, settled);
+      doc.sections = [complaintsSection(this.complaints.reportRows(scope), current)];
+      return doc;
+    }
     const t = fold!;
     doc.reconciliation = reconciliation(t, operational, raffle!.view, current, settled);
     switch (kind) {
@@ -190,6 +207,33 @@ export class ReportService {
         break;
     }
     return doc;
+  }
+
+  /** The complaints by status in the journal against the records (docs/complaints.md section 5). */
+  private async complaintReconciliation(
+    totals: Record<string, unknown>,
+    scope: ComplaintReportScope,
+    current: boolean,
+    settled: boolean,
+  ): Promise<Reconciliation> {
+    if (!current) {
+      return {
+        matches: null,
+        note: 'not compared: the report is computed at an earlier journal size than the records show now',
+        lines: [],
+      };
+    }
+    const journal = totals.byStatus as Record<string, number>;
+    const records = await this.complaints.statusCounts(scope);
+    const prefix = (counts: Record<string, number>) =>
+      Object.fromEntries(Object.entries(counts).map(([status, n]) => [`complaints ${status}`, n]));
+    return reconcile(
+      prefix(journal),
+      prefix(records),
+      settled
+        ? 'The complaints filed in scope, by their status now: journal against the records'
+        : 'The journal did not integrate every committed entry in time: differences may be entries still queued',
+    );
   }
 
   private eventsSection(filter: ReportFilter, treeSize: number): ReportSection {
@@ -709,6 +753,28 @@ function voidSections(fold: NonNullable<ReturnType<typeof totalsCollector>['fold
       rows: fold.refundRecords.map((r) => ({ ...r })),
     },
   ];
+}
+
+function complaintsSection(rows: AsyncIterable<Row>, current: boolean): ReportSection {
+  return {
+    id: 'complaints',
+    title: 'Complaints filed, oldest first (text and contact details: GET /v1/complaints)',
+    columns: [
+      { key: 'reference', label: 'Reference', width: 2.4 },
+      { key: 'raffleId', label: 'Raffle', width: 2.4 },
+      { key: 'category', label: 'Category', width: 1.2 },
+      { key: 'filedAt', label: 'Filed (UTC)', width: 2.2 },
+      { key: 'status', label: 'Status', width: 1 },
+      { key: 'updatedAt', label: 'Last change (UTC)', width: 2.2 },
+      { key: 'updatedBy', label: 'By', width: 1.1 },
+      { key: 'resolution', label: 'Resolution', width: 3 },
+      { key: 'textSha256', label: 'Text SHA-256', width: 3.4 },
+    ],
+    rows,
+    note: current
+      ? undefined
+      : 'The rows are the records as they stand now; the figures above are those of the journal at the stated tree size.',
+  };
 }
 
 function unclaimedSection(t: RaffleJournalTotals, raffle: FrozenRaffle, now: Date): ReportSection {

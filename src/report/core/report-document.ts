@@ -13,6 +13,7 @@ export const REPORT_KINDS = [
   'voids-and-refunds',
   'significant-events',
   'unclaimed-prizes',
+  'complaints',
 ] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 

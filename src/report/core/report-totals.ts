@@ -11,6 +11,7 @@ import {
   RaffleJournalFold,
   type RaffleJournalTotals,
 } from './raffle-journal-totals.js';
+import { complaintTotalsCollector } from '../../complaint/core/complaint-totals.js';
 import type { ReportKind } from './report-document.js';
 
 export interface ReportFilter {
@@ -33,6 +34,10 @@ export interface TotalsCollector {
 
 export function totalsCollector(kind: ReportKind, filter: ReportFilter): TotalsCollector {
   if (kind === 'significant-events') return eventsCollector(filter);
+  if (kind === 'complaints') {
+    const complaints = complaintTotalsCollector(filter);
+    return { add: (entry) => complaints.add(entry), result: () => ({ ...complaints.result() }) };
+  }
   if (filter.raffleId === null) throw new Error(`the ${kind} report is about one raffle`);
   const fold = new RaffleJournalFold(filter.raffleId, {
     period: { from: filter.from ?? undefined, to: filter.to ?? undefined },

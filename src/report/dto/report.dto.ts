@@ -93,6 +93,13 @@ export class EventsQueryDto extends ReportQueryDto {
   categories?: EventCategory[];
 }
 
+export class ComplaintsReportQueryDto extends ReportQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the complaints about this raffle' })
+  @IsOptional()
+  @IsUUID()
+  raffleId?: string;
+}
+
 class LedgerDigestStatedDto {
   @ApiProperty() treeSize!: number;
   @ApiProperty({ description: 'RFC 9162 root of the first treeSize entries, lowercase hex' })
