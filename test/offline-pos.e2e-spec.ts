@@ -5,7 +5,10 @@ import { SYSTEM_ORIGIN } from '../src/audit/significant-event.js';
 import { DatabaseService } from '../src/database/database.service.js';
 import { chainEntries, exportLine, type JournalEntry, ZERO_HASH } from '../src/ledger/core/entry.js';
 import { main as verifyCli } from '../src/ledger/cli/verify.js';
+import { verifyDrawProof } from '../src/draw/core/index.js';
+import { DrawSets } from '../src/draw/draw-sets.js';
 import { RaffleService } from '../src/raffle/raffle.service.js';
+import { verifyPublishedDraw } from '../src/results/public/verifier/index.js';
 import { TicketService } from '../src/ticket/ticket.service.js';
 import { offlineVerificationCode } from '../src/ticket/verification-code.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
@@ -404,6 +407,14 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
     const cutoffSize = (sealed.payload.cutoff as { treeSize: number }).treeSize;
     expect(uploadedSale.seq).toBeGreaterThanOrEqual(cutoffSize);
     expect(uploadedSale.payload).toMatchObject({ channel: 'POS_OFFLINE', soldAt: beforeCutoff.soldAt });
+
+    // The proof recomputes the set from the journal (the set kept in memory since the seal is dropped
+    // first, so the seal's cut-off instant is read back from its entry), and verifies in the browser code.
+    (t.app.get(DrawSets) as unknown as { cache: Map<string, unknown> }).cache.clear();
+    const proof = await t.app.inject({ method: 'GET', url: `/v1/draws/${early.drawId}/proof` });
+    expect(proof.statusCode).toBe(200);
+    expect(verifyDrawProof(proof.json().drawProof).tickets).toEqual(early.winningTickets);
+    expect(await verifyPublishedDraw(proof.json())).toMatchObject({ ok: true, complete: true });
 
     // The offline verifier recomputes the set from the whole journal, and refuses it with the
     // upload's recorded time moved past the cut-off (the journal chained again, as a forger would).
