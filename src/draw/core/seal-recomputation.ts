@@ -1,8 +1,9 @@
 // Recomputing a DRAW_SEALED entry from the journal before it: the set is every number sold by an
 // entry at seq < cutoff.treeSize (under fairdraw-seal-v2, also by a sale recorded at a device before
 // cutoff.time and journaled at seq < ledger.treeSize) and not voided by an entry at seq <
-// ledger.treeSize (docs/draws.md sections 1.1, 5.1). All voids are checked against all sales up to ledger.treeSize, so a void of a number
-// never sold is reported even when it concerns a sale after an early-bird cut-off.
+// ledger.treeSize (docs/draws.md sections 1.1, 5.1). All voids are checked against all sales up to
+// ledger.treeSize, so a void of a number never sold is reported even when it concerns a sale after an
+// early-bird cut-off.
 
 import { normaliseTickets } from './normalise-tickets.js';
 import { SEAL_ALGORITHM_DEVICE_TIME } from './draw-algorithm.js';
