@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import canonicalize from 'canonicalize';
+import { sql } from 'kysely';
+import { DatabaseService } from '../src/database/database.service.js';
 import { verifyDrawProof } from '../src/draw/core/index.js';
 import { chainEntries, exportLine, type JournalEntry, ZERO_HASH } from '../src/ledger/core/entry.js';
 import { main as verifyCli } from '../src/ledger/cli/verify.js';
@@ -8,6 +12,7 @@ import { LedgerService } from '../src/ledger/ledger.service.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
 import { NORTH_DAKOTA, sell, shortRaffle, until, voidOrder } from './support/draws.js';
 import { journal } from './support/journal.js';
+import { raffleDraft } from './support/factories.js';
 import { openRaffle, type Headers } from './support/sales.js';
 
 type Order = Awaited<ReturnType<typeof sell>> & { receipt: { verificationCode: string } };
@@ -340,18 +345,52 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
       },
     ];
     const window = { ...NORTH_DAKOTA, salesCloseAt: new Date(closeAt).toISOString() };
-    // `raffle`: the main prize goes to a ticket that has not won; the early bird keeps the default, `seal`.
-    const once = await openRaffle(t, admin, { ...window, prizes: prizes('raffle', undefined) as never });
+    // `raffle`: the main prize goes to a ticket that has not won; the early bird `seal`.
+    const once = await openRaffle(t, admin, { ...window, prizes: prizes('raffle', 'seal') as never });
     // `none` for both: one ticket may win both prizes.
     const twice = await openRaffle(t, admin, { ...window, prizes: prizes('none', 'none') as never });
-    for (const raffle of [once, once, twice]) await sell(t, raffle.id, seller, 'one');
+    // Left out: new rules store `raffle` for both, so the only ticket cannot win the main prize too.
+    const fresh = await openRaffle(t, admin, { ...window, prizes: prizes(undefined, undefined) as never });
+    // Rules stored before prizes could choose (no member in the text, hashed and journaled without it)
+    // read as `seal`: its only ticket wins both prizes, as every draw did then.
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/raffles',
+      payload: raffleDraft({ ...window, prizes: prizes(undefined, undefined) as never }),
+      headers: admin,
+    });
+    expect(created.statusCode).toBe(201);
+    const old = created.json() as { id: string };
+    const db = t.app.get(DatabaseService).db;
+    const row = await db
+      .selectFrom('raffle')
+      .select('rules')
+      .where('id', '=', old.id)
+      .executeTakeFirstOrThrow();
+    const oldRules = JSON.parse(row.rules) as { prizes: Array<Record<string, unknown>> };
+    for (const prize of oldRules.prizes) delete prize.winnerExclusion;
+    const oldText = canonicalize(oldRules)!;
+    const oldHash = createHash('sha256').update(oldText).digest('hex');
+    await sql`update raffle set rules = ${oldText}, rules_hash = ${oldHash} where id = ${old.id}`.execute(db);
+    const opened = await t.app.inject({ method: 'POST', url: `/v1/raffles/${old.id}/open`, headers: admin });
+    expect(opened.statusCode).toBe(200);
+    for (const raffle of [once, once, twice, fresh, old]) await sell(t, raffle.id, seller, 'one');
     expect(Date.now()).toBeLessThan(earlyAt);
     // Buyers see each prize's rule on the raffle's public page.
-    const shown = (await t.app.inject({ method: 'GET', url: `/v1/raffles/${once.id}/public` })).json();
-    expect(
-      shown.prizes.map((p: { id: string; winnerExclusion: string }) => [p.id, p.winnerExclusion]),
-    ).toEqual([
+    const shownOf = async (raffleId: string) =>
+      (await t.app.inject({ method: 'GET', url: `/v1/raffles/${raffleId}/public` }))
+        .json()
+        .prizes.map((p: { id: string; winnerExclusion: string }) => [p.id, p.winnerExclusion]);
+    expect(await shownOf(once.id)).toEqual([
       ['main', 'raffle'],
+      ['early', 'seal'],
+    ]);
+    expect(await shownOf(fresh.id)).toEqual([
+      ['main', 'raffle'],
+      ['early', 'raffle'],
+    ]);
+    expect(await shownOf(old.id)).toEqual([
+      ['main', 'seal'],
       ['early', 'seal'],
     ]);
 
@@ -389,8 +428,21 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
     expect(second.early).toMatchObject({ exclusion: 'none', excluded: [], winningTickets: [1] });
     expect(second.main).toMatchObject({ exclusion: 'none', excluded: [], winningTickets: [1], k: 1 });
 
+    // Defaults of new rules: one win per ticket, so the main prize has no eligible ticket left.
+    const third = await drawnOf(fresh.id);
+    expect(third.early).toMatchObject({ exclusion: 'raffle', excluded: [], winningTickets: [1] });
+    expect(third.main).toMatchObject({ exclusion: 'raffle', excluded: [1], winningTickets: [], k: 0 });
+    // Old-style rules: drawn as `seal`, and journaled without the member.
+    const fourth = await drawnOf(old.id);
+    expect(fourth.early).toMatchObject({ exclusion: 'seal', excluded: [], winningTickets: [1] });
+    expect(fourth.main).toMatchObject({ exclusion: 'seal', excluded: [], winningTickets: [1], k: 1 });
+
     const entries = await journal(t);
     const key = ['--verifier-key', t.app.get(LedgerService).publicKey().verifierKey];
+    const oldOpened = entries.find((e) => e.type === 'RAFFLE_OPENED' && e.payload.raffleId === old.id)!;
+    const journaledPrizes = (oldOpened.payload.rules as { prizes: Array<Record<string, unknown>> }).prizes;
+    expect(journaledPrizes.map((p) => 'winnerExclusion' in p)).toEqual([false, false]);
+    expect(oldOpened.payload.rulesHash).toBe(oldHash);
     const good = await verify(dir, 'exclusions.ndjson', entries, key);
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(
@@ -418,6 +470,14 @@ describe('a raffle with an early bird, its main draw, a redraw, and the offline 
           ruleOf(twice.id)(list).prizes.find((p) => p.id === 'main')!.winnerExclusion = 'raffle';
         },
         /draw .* of prize main: exclusion "none" journaled, but the raffle's rules \(entry \d+\) set winnerExclusion "raffle" for prize main/,
+      ],
+      [
+        // The old-style rules read as `seal`; given the new default afterwards, the draw no longer matches.
+        'old rules given raffle',
+        (list) => {
+          ruleOf(old.id)(list).prizes.find((p) => p.id === 'main')!.winnerExclusion = 'raffle';
+        },
+        /draw .* of prize main: exclusion "seal" journaled, but the raffle's rules \(entry \d+\) set winnerExclusion "raffle" for prize main/,
       ],
     ];
     for (const [name, change, message] of tamperings) {

@@ -1,4 +1,5 @@
 import { normaliseTickets, sealSet, verifyDrawProof } from '../src/draw/core/index.js';
+import { verifyPublishedDraw } from '../src/results/public/verifier/index.js';
 import { offlineVerificationCode } from '../src/ticket/verification-code.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
 import { idempotencyKey } from './support/factories.js';
@@ -122,6 +123,16 @@ describe.each(['pglite', 'postgres'] as const)('draws on %s', (engine) => {
     const proof = await t.app.inject({ method: 'GET', url: main.draw.proofUrl });
     expect(proof.statusCode).toBe(200);
     expect(verifyDrawProof(proof.json().drawProof).tickets).toEqual([winner]);
+    // The proof carries the RNG_REQUEST that served the bytes, proven in the same tree, and the browser
+    // verifier (run here on Node's WebCrypto) checks the binding as the offline verifier does.
+    const published = proof.json();
+    expect(published.journal.rngRequest.entry).toMatchObject({
+      type: 'RNG_REQUEST',
+      payload: { requestId: published.drawProof.draw.rngRequestId },
+    });
+    const report = await verifyPublishedDraw(published);
+    expect(report).toMatchObject({ ok: true, complete: true });
+    expect(report.checks.find((c) => c.id === 'journal-rng')).toMatchObject({ status: 'pass' });
   });
 
   it('refuses a hand-run draw before its time, and a void once the tickets are sealed', async () => {

@@ -1,9 +1,18 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SYSTEM_ORIGIN } from '../src/audit/significant-event.js';
 import { DatabaseService } from '../src/database/database.service.js';
+import { chainEntries, exportLine, type JournalEntry, ZERO_HASH } from '../src/ledger/core/entry.js';
+import { main as verifyCli } from '../src/ledger/cli/verify.js';
+import { verifyDrawProof } from '../src/draw/core/index.js';
+import { DrawSets } from '../src/draw/draw-sets.js';
 import { RaffleService } from '../src/raffle/raffle.service.js';
+import { verifyPublishedDraw } from '../src/results/public/verifier/index.js';
 import { TicketService } from '../src/ticket/ticket.service.js';
 import { offlineVerificationCode } from '../src/ticket/verification-code.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { sell, shortRaffle, until } from './support/draws.js';
 import { idempotencyKey } from './support/factories.js';
 import { journal, types } from './support/journal.js';
 import { openRaffle, order, posCash, summary, type Headers } from './support/sales.js';
@@ -152,7 +161,15 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
     });
     expect(await t.app.get(TicketService).reservations(raffle.id)).toEqual({
       reconciled: false,
-      outstanding: [{ blockId: block.blockId, deviceId: 'handheld-1', first: 1, last: 50 }],
+      outstanding: [
+        {
+          blockId: block.blockId,
+          deviceId: 'handheld-1',
+          first: 1,
+          last: 50,
+          reservedAt: new Date(block.reservedAt),
+        },
+      ],
     });
 
     // Sales close; the late upload is refused and the draw waits for the block.
@@ -295,6 +312,141 @@ describe.each(['pglite', 'postgres'] as const)('offline point of sale on %s', (e
       expect.any(String),
       expect.any(String),
     ]);
+  });
+
+  it('holds an early-bird draw while a block reserved before its cut-off is out, then seals its offline sales by the time the device recorded them', async () => {
+    const earlyAt = Date.now() + 4_000;
+    const raffle = await shortRaffle(t, admin, {
+      closeInMs: 120_000,
+      extraPrizes: [
+        {
+          id: 'early',
+          name: 'Early bird',
+          kind: 'EARLY_BIRD',
+          drawAt: new Date(earlyAt).toISOString(),
+          amountMinor: 10_000,
+        },
+      ],
+    });
+    const block = (await reserve(raffle.id, { deviceId: 'handheld-7', tickets: 10 })).json();
+    expect(block).toMatchObject({ first: 1, last: 10 });
+    const online = await sell(t, raffle.id, seller, 'one');
+    expect(online.receipt.tickets).toMatchObject({ first: 11, last: 11 });
+    const key = Buffer.from(block.blockKey, 'hex');
+    const offline = (first: number, last: number, packageId: string, soldAt: string) => ({
+      first,
+      last,
+      packageId,
+      soldAt,
+      verificationCode: offlineVerificationCode(key, raffle.id, first, last),
+    });
+    // Recorded on the device before the cut-off, out of coverage until after it.
+    const beforeCutoff = offline(1, 5, 'five', new Date(earlyAt - 1_000).toISOString());
+    const runEarly = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/draws',
+        payload: { raffleId: raffle.id, prizeId: 'early' },
+        headers: operator,
+      });
+
+    // Past the cut-off and its grace: sales go on (online, and on the device).
+    await until(
+      async () => Date.now(),
+      (now) => now > earlyAt + 2_100,
+      10_000,
+    );
+    const later = await sell(t, raffle.id, seller, 'one');
+    expect(later.receipt.tickets).toMatchObject({ first: 12, last: 12 });
+    const afterCutoff = offline(6, 6, 'one', new Date(earlyAt + 500).toISOString());
+
+    // The block reserved before the cut-off is out: the early bird waits, naming it (SALE-4).
+    const waiting = await runEarly();
+    expect(waiting.statusCode).toBe(409);
+    expect(waiting.json()).toMatchObject({
+      code: 'DRAW_WAITING',
+      message: expect.stringContaining(`${block.blockId} on handheld-7`),
+    });
+    // A sale the device says it made after the upload is refused, and nothing is recorded.
+    const future = await upload(block.blockId, {
+      deviceId: 'handheld-7',
+      sales: [beforeCutoff, offline(7, 7, 'one', new Date(Date.now() + 60_000).toISOString())],
+    });
+    expect(future.statusCode).toBe(400);
+    expect(future.json().fields).toEqual([
+      { field: 'sales[1].soldAt', messages: ['soldAt is in the future'] },
+    ]);
+    const uploaded = await upload(block.blockId, {
+      deviceId: 'handheld-7',
+      sales: [beforeCutoff, afterCutoff],
+    });
+    expect(uploaded.statusCode).toBe(200);
+    // Uploaded, but the block is still out (7-10 unsold): still waiting.
+    expect((await runEarly()).json().code).toBe('DRAW_WAITING');
+    expect((await giveBack(block.blockId, { deviceId: 'handheld-7' })).json()).toMatchObject({
+      status: 'RETURNED',
+      returnedTickets: 4,
+    });
+
+    // Now it draws (or the scheduler did): from 1-5, recorded before the cut-off though uploaded after
+    // it, and 11; not 6 (recorded after), not 12 (sold after), not 7-10 (returned).
+    const drawn = await runEarly();
+    expect([200, 201]).toContain(drawn.statusCode);
+    const results = (await t.app.inject({ method: 'GET', url: `/v1/raffles/${raffle.id}/results` })).json();
+    const early = results.prizes.find((p: { prizeId: string }) => p.prizeId === 'early').draw;
+    expect(early.seal).toMatchObject({ salesClosed: false, count: 6, rangeCount: 2 });
+    expect([1, 2, 3, 4, 5, 11]).toContain(early.winningTickets[0]);
+    const entries = await journal(t, `raffle/${raffle.id}`);
+    const sealed = entries.find((e) => e.type === 'DRAW_SEALED')!;
+    const uploadedSale = entries.find((e) => e.type === 'TICKETS_SOLD' && e.payload.first === 1)!;
+    expect(sealed.payload).toMatchObject({
+      algorithm: expect.stringMatching(/^fairdraw-seal-v2: /),
+      cutoff: { time: new Date(earlyAt).toISOString() },
+    });
+    // The upload is journaled after the cut-off size: only its recorded time puts it in the set.
+    const cutoffSize = (sealed.payload.cutoff as { treeSize: number }).treeSize;
+    expect(uploadedSale.seq).toBeGreaterThanOrEqual(cutoffSize);
+    expect(uploadedSale.payload).toMatchObject({ channel: 'POS_OFFLINE', soldAt: beforeCutoff.soldAt });
+
+    // The proof recomputes the set from the journal (the set kept in memory since the seal is dropped
+    // first, so the seal's cut-off instant is read back from its entry), and verifies in the browser code.
+    (t.app.get(DrawSets) as unknown as { cache: Map<string, unknown> }).cache.clear();
+    const proof = await t.app.inject({ method: 'GET', url: `/v1/draws/${early.drawId}/proof` });
+    expect(proof.statusCode).toBe(200);
+    expect(verifyDrawProof(proof.json().drawProof).tickets).toEqual(early.winningTickets);
+    expect(await verifyPublishedDraw(proof.json())).toMatchObject({ ok: true, complete: true });
+
+    // The offline verifier recomputes the set from the whole journal, and refuses it with the
+    // upload's recorded time moved past the cut-off (the journal chained again, as a forger would).
+    const all = await journal(t);
+    const dir = mkdtempSync(join(tmpdir(), 'fairdraw-offline-verify-'));
+    try {
+      const run = async (name: string, list: JournalEntry[]) => {
+        const path = join(dir, name);
+        writeFileSync(path, list.map((e) => exportLine(e) + '\n').join(''));
+        let out = '';
+        const status = await verifyCli([path], { stdout: (x) => (out += x), stderr: (x) => (out += x) });
+        return { status, out };
+      };
+      const good = await run('good.ndjson', all);
+      expect(good.status).toBe(0);
+      const moved = all.map((e) => JSON.parse(JSON.stringify(e)) as JournalEntry);
+      moved.find((e) => e.seq === uploadedSale.seq)!.payload.soldAt = new Date(earlyAt + 1).toISOString();
+      const forged = chainEntries(
+        ZERO_HASH,
+        0,
+        moved.map((e) => ({ type: e.type, subject: e.subject, payload: e.payload, time: e.time })),
+      );
+      const bad = await run('moved.ndjson', forged);
+      expect(bad.status).toBe(1);
+      expect(bad.out).toMatch(
+        new RegExp(
+          `seal ${String(sealed.payload.sealId)} of raffle ${raffle.id} does not match its sales .*count 6 journaled, 1 recomputed`,
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lets an operator return a lost device’s block, and refuses sales into it afterwards', async () => {

@@ -121,7 +121,7 @@ describe.each(['pglite', 'postgres'] as const)('raffles on %s', (engine) => {
     expect(opened.payload).toMatchObject({ rulesHash: moved.json().rulesHash, rules: { site } });
   });
 
-  it("keeps each prize's winner exclusion in its frozen, journaled rules; rules stored without it read as seal", async () => {
+  it("keeps each prize's winner exclusion in its frozen, journaled rules: raffle when left out; rules stored without it read as seal", async () => {
     const base = fixedPrizeDraft();
     const [car, friday] = base.prizes;
     for (const winnerExclusion of ['twice', null, 7]) {
@@ -132,11 +132,22 @@ describe.each(['pglite', 'postgres'] as const)('raffles on %s', (engine) => {
       ]);
     }
 
-    const draft = (await create({ ...base, prizes: [{ ...car, winnerExclusion: 'raffle' }, friday] })).json();
+    const draft = (await create({ ...base, prizes: [{ ...car, winnerExclusion: 'seal' }, friday] })).json();
     expect(draft.prizes.map((p: { winnerExclusion: string }) => p.winnerExclusion)).toEqual([
-      'raffle',
       'seal',
+      'raffle',
     ]);
+    // Stored explicitly: the text hashed (and journaled when sales open) names the default too.
+    const storedRules = async (id: string) => {
+      const row = await t.app
+        .get(DatabaseService)
+        .db.selectFrom('raffle')
+        .select('rules')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      return JSON.parse(row.rules) as { prizes: Array<Record<string, unknown>> };
+    };
+    expect((await storedRules(draft.id)).prizes.map((p) => p.winnerExclusion)).toEqual(['seal', 'raffle']);
     const changed = await t.app.inject({
       method: 'PATCH',
       url: `/v1/raffles/${draft.id}`,
@@ -183,6 +194,28 @@ describe.each(['pglite', 'postgres'] as const)('raffles on %s', (engine) => {
     expect((await get(old.id)).prizes).toEqual([
       expect.objectContaining({ id: 'main', winnerExclusion: 'seal' }),
     ]);
+    // An edit that leaves its prizes alone keeps them as they read (seal, now stored)...
+    const edited = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/raffles/${old.id}`,
+      payload: { site: 'Fargo' },
+      headers: admin,
+    });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.json().prizes).toEqual([expect.objectContaining({ id: 'main', winnerExclusion: 'seal' })]);
+    expect((await storedRules(old.id)).prizes.map((p) => p.winnerExclusion)).toEqual(['seal']);
+    // ... while prizes an edit sends without a choice are new rules: raffle.
+    const resent = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/raffles/${old.id}`,
+      payload: { prizes: rules.prizes },
+      headers: admin,
+    });
+    expect(resent.statusCode).toBe(200);
+    expect(resent.json().prizes).toEqual([
+      expect.objectContaining({ id: 'main', winnerExclusion: 'raffle' }),
+    ]);
+    expect((await storedRules(old.id)).prizes.map((p) => p.winnerExclusion)).toEqual(['raffle']);
   });
 
   it('refuses a change of frozen rules in the database itself', async () => {

@@ -16,11 +16,22 @@ const CHROMIUM = {
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 };
 
+interface JournalProof {
+  entry: { seq: number; type: string; payload: Record<string, unknown> };
+  inclusion: unknown;
+}
+
 interface DrawProofResponse {
   drawProof: {
     seal: { count: number };
-    draw: { tickets: number[]; sealed: { count: number }; rngCalls: { byteCount: number; bytes: string }[] };
+    draw: {
+      tickets: number[];
+      sealed: { count: number };
+      rngRequestId: string | null;
+      rngCalls: { byteCount: number; bytes: string }[];
+    };
   };
+  journal: { seal: JournalProof; draw: JournalProof; rngRequest: JournalProof | null };
 }
 
 interface Drawn {
@@ -223,6 +234,7 @@ describe('the public results page (headless Chromium)', () => {
       'checkpoint',
       'journal-seal',
       'journal-draw',
+      'journal-rng',
       'checkpoint-signature',
       'seal-checkpoint',
       'shown-winners',
@@ -242,6 +254,61 @@ describe('the public results page (headless Chromium)', () => {
     expect(result.checks['rng-replay']).toBe('fail');
     expect(result.checks['journal-draw']).toBe('fail');
     expect(result.summary).toMatch(/Verification failed: the journaled random bytes replay/);
+  });
+
+  it('checks the draw’s random bytes against the RNG_REQUEST entry that served them, and fails a proof whose request is not that one', async () => {
+    const proof = (await t.app.inject({ method: 'GET', url: `/v1/draws/${drawn.drawId}/proof` })).json();
+    expect(proof.journal.rngRequest.entry).toMatchObject({
+      type: 'RNG_REQUEST',
+      subject: `raffle/${drawn.raffle.id}`,
+      payload: { requestId: proof.drawProof.draw.rngRequestId, k: 1 },
+    });
+    expect(proof.journal.rngRequest.entry.seq).toBeLessThan(proof.journal.draw.entry.seq);
+    expect(proof.journal.rngRequest.inclusion).toMatchObject({
+      leafIndex: proof.journal.rngRequest.entry.seq,
+      treeSize: proof.journal.treeSize,
+    });
+
+    const failures: Array<[string, (p: DrawProofResponse) => void, RegExp]> = [
+      [
+        // What a forger who journaled other bytes would need: the RNG's record to hash them.
+        'the request’s bytes hash changed',
+        (p) => {
+          const payload = p.journal.rngRequest!.entry.payload;
+          const hash = String(payload.bytesSha256);
+          payload.bytesSha256 = (hash[0] === '0' ? '1' : '0') + hash.slice(1);
+        },
+        /journal\.rngRequest: the entry’s content hashes to/,
+      ],
+      [
+        'a genuine, journaled entry that is not an RNG request (the seal’s)',
+        (p) => {
+          p.journal.rngRequest = p.journal.seal;
+        },
+        /journal\.rngRequest\.entry is a DRAW_SEALED entry, not RNG_REQUEST/,
+      ],
+      [
+        'no RNG request for a draw with a winner',
+        (p) => {
+          p.journal.rngRequest = null;
+        },
+        /the draw names RNG request .*, but journal\.rngRequest carries no entry to prove it/,
+      ],
+    ];
+    for (const [what, change, detail] of failures) {
+      const result = await verify(tampered(change));
+      const failed = Object.entries(result.checks).filter(([, status]) => status === 'fail');
+      expect({ what, failed, outcome: result.outcome }).toEqual({
+        what,
+        failed: [['journal-rng', 'fail']],
+        outcome: 'fail',
+      });
+      expect(result.summary).toMatch(
+        /Verification failed: the random bytes are the ones the rng served for this draw/,
+      );
+      expect(result.summary).toMatch(detail);
+      expect(result.problems).toEqual([]);
+    }
   });
 
   it('shows a proof with another winner as failed at the winners', async () => {

@@ -4,7 +4,9 @@ import {
   raffleEntrySubject,
   type SealedSet,
   sealSet,
+  readDrawSealed,
   type SealSizes,
+  sealSizesOf,
 } from './core/index.js';
 import { DomainException } from '../common/domain.exception.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -139,11 +141,9 @@ export class DrawSets {
     }
     // The raffle's fold, if read to the seal's size or beyond: ranges are kept by seq, so entries
     // read after the seal are not in its set.
+    const sizes = await this.sizesOf(seal);
     const fold = await this.advance(seal.raffle_id, seal.ledger_tree_size);
-    const set = this.sealFold(fold, {
-      cutoffTreeSize: seal.cutoff_tree_size,
-      ledgerTreeSize: seal.ledger_tree_size,
-    });
+    const set = this.sealFold(fold, sizes);
     if (set.count !== seal.ticket_count || set.rangeCount !== seal.range_count || set.root !== seal.root) {
       this.logger.error(
         { event: 'draw_set_mismatch', sealId: seal.id, raffleId: seal.raffle_id },
@@ -157,6 +157,19 @@ export class DrawSets {
     }
     this.remember(seal.id, set);
     return set;
+  }
+
+  /**
+   * The sizes a seal was taken at. A seal made during sales may count offline sales by the time the
+   * device recorded them (fairdraw-seal-v2): its cut-off instant is read from its journal entry.
+   */
+  private async sizesOf(seal: SealRow): Promise<SealSizes> {
+    const sizes = { cutoffTreeSize: seal.cutoff_tree_size, ledgerTreeSize: seal.ledger_tree_size };
+    if (seal.sales_closed) return sizes;
+    const [{ seq }] = await this.ledger.integrated([
+      { queueId: seal.queue_id, recordedAt: seal.recorded_at },
+    ]);
+    return sealSizesOf(readDrawSealed((await this.ledger.entry(seq)).payload));
   }
 
   remember(sealId: string, set: SealedSet): void {

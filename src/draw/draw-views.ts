@@ -14,6 +14,7 @@ import {
   readDrawResult,
   readDrawSealed,
   type DrawSealedPayload,
+  RNG_REQUEST,
 } from './core/index.js';
 import { DrawService, type RedrawInput } from './draw.service.js';
 import type { DrawRow, SealRow } from './draw.repository.js';
@@ -76,6 +77,11 @@ export interface DrawProofView {
     verifierKey: string;
     seal: JournalProofView;
     draw: JournalProofView;
+    /**
+     * The RNG_REQUEST entry the draw's `rngRequestId` names (its bytes, counts and provider), proven in
+     * the same tree; null when the draw asked the RNG for nothing (k = 0).
+     */
+    rngRequest: JournalProofView | null;
   };
 }
 
@@ -234,6 +240,7 @@ export class DrawViews {
     const sealPayload = readDrawSealed(sealEntry.payload);
     const set = await this.draws.setOf(seal);
     const drawProof = buildDrawProof(set, sealPayload, recordOf(drawEntry));
+    const rngRequest = await this.rngRequestOf(drawEntry, drawProof.draw.rngRequestId);
     const digest = await this.ledger.digest();
     return {
       drawProof,
@@ -250,8 +257,34 @@ export class DrawViews {
           entry: drawEntry,
           inclusion: await this.ledger.inclusionProof(drawEntry.seq, digest.treeSize),
         },
+        rngRequest:
+          rngRequest === null
+            ? null
+            : {
+                entry: rngRequest,
+                inclusion: await this.ledger.inclusionProof(rngRequest.seq, digest.treeSize),
+              },
       },
     };
+  }
+
+  /**
+   * The RNG_REQUEST entry a draw names, journaled before it about the raffle (the RNG module records it
+   * in the draw's transaction). A draw naming a request the journal lacks is a fault, not a proof.
+   */
+  private async rngRequestOf(
+    drawEntry: JournalEntry,
+    requestId: string | null,
+  ): Promise<JournalEntry | null> {
+    if (requestId === null) return null;
+    const subject = drawEntry.subject ?? '';
+    for await (const page of this.ledger.entriesAbout(subject, [RNG_REQUEST], drawEntry.seq)) {
+      const found = page.find((entry) => entry.payload.requestId === requestId);
+      if (found) return found;
+    }
+    throw new Error(
+      `draw entry ${drawEntry.seq} names RNG request ${requestId}, which is not journaled before it`,
+    );
   }
 
   /** The results of a raffle that has opened: each prize draw, its winners after redraws, its amount. */

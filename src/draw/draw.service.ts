@@ -31,6 +31,8 @@ import {
   raffleEntrySubject,
   type RngCallRecord,
   SEAL_ALGORITHM,
+  SEAL_ALGORITHM_DEVICE_TIME,
+  type SealSizes,
   type SealedSet,
   type TicketRangeBuffer,
   sealSet,
@@ -261,28 +263,45 @@ export class DrawService implements OnModuleInit {
           `${this.config.DRAW_CUTOFF_GRACE_MS} ms to commit before the set is sealed`,
       );
     }
-    if (planned.final) {
-      // SALE-4, DRAW-2: every offline sale is uploaded (or its numbers returned) before the final seal.
-      const reservations = await this.tickets.reservations(raffle.id);
-      if (!reservations.reconciled) {
-        throw new DrawWaiting(
-          `${reservations.outstanding.length} block(s) of numbers are still out on seller devices ` +
-            `(${reservations.outstanding.map((b) => `${b.blockId} on ${b.deviceId}`).join(', ')}): ` +
-            'upload or return them before the draw (SALE-4)',
-        );
-      }
+    // SALE-4, DRAW-2: every offline sale is uploaded (or its numbers returned) before the final seal;
+    // before a seal during sales, every block reserved before its cut-off (a block reserved later
+    // holds no sale recorded before it: an upload refuses a sale before its block was reserved).
+    const reservations = await this.tickets.reservations(raffle.id);
+    const holding = planned.final
+      ? reservations.outstanding
+      : reservations.outstanding.filter((b) => b.reservedAt.getTime() < planned.at.getTime());
+    if (holding.length > 0) {
+      throw new DrawWaiting(
+        `${holding.length} block(s) of numbers${planned.final ? '' : ` reserved before the cut-off of ${planned.prizeId}`} ` +
+          `are still out on seller devices (${holding.map((b) => `${b.blockId} on ${b.deviceId}`).join(', ')}): ` +
+          'upload or return them before the draw (SALE-4)',
+      );
     }
     const cutoff = planned.final ? undefined : planned.at;
+    // Offline sales recorded before the cut-off, as the ticket tables hold them (every such block is in).
+    const deviceSalesBefore = cutoff ? await this.tickets.offlineSalesBefore(raffle.id, cutoff) : 0;
     const subject = raffleEntrySubject(raffle.id);
     for (let attempt = 0; ; attempt++) {
       const treeSize = await this.settledTreeSize(subject, cutoff);
       // The database reads the ticket tables while this process seals from the journal.
       const tables = planned.final ? this.ticketTables(raffle.id) : undefined;
       const journal = await this.sets.journalSales(raffle.id, treeSize, cutoff);
-      const sizes = {
+      const sizes: SealSizes = {
         cutoffTreeSize: planned.final ? treeSize : journal.cutoffTreeSize,
         ledgerTreeSize: treeSize,
+        ...(cutoff ? { deviceCutoffMs: cutoff.getTime() } : {}),
       };
+      if (cutoff && journal.fold.deviceSalesBefore(cutoff.getTime()) < deviceSalesBefore) {
+        // An upload of sales made before the cut-off committed, and is not integrated below treeSize yet.
+        if (attempt >= 2) {
+          throw new DrawWaiting(
+            `offline sales of raffle ${raffle.id} recorded before the cut-off of ${planned.prizeId} are not all ` +
+              'integrated in the journal yet; the seal is retried later',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+        continue;
+      }
       const set = this.sets.seal(journal, sizes);
       if (tables) await this.crossCheck(raffle.id, set, journal.paidTotalMinor, await tables);
       const rootHash = (await this.ledger.rootAt(treeSize)).toString('hex');
@@ -291,7 +310,7 @@ export class DrawService implements OnModuleInit {
         raffleId: raffle.id,
         sealId: randomUUID(),
         prizeIds: [planned.prizeId],
-        algorithm: SEAL_ALGORITHM,
+        algorithm: planned.final ? SEAL_ALGORITHM : SEAL_ALGORITHM_DEVICE_TIME,
         cutoff: {
           treeSize: sizes.cutoffTreeSize,
           time: (cutoff ?? new Date(raffle.rules.salesCloseAt)).toISOString(),

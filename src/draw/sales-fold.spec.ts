@@ -73,6 +73,38 @@ describe('SalesFold', () => {
     }
   });
 
+  it('gives a fairdraw-seal-v2 set the offline sales recorded before the cut-off, read in parts or past the seal', () => {
+    const cutoffMs = Date.UTC(2026, 11, 6, 12, 5);
+    const offline = (seq: number, orderId: string, first: number, last: number, soldMinute: number) => ({
+      ...sold(seq, orderId, first, last, 8),
+      payload: {
+        ...sold(seq, orderId, first, last).payload,
+        channel: 'POS_OFFLINE',
+        soldAt: new Date(Date.UTC(2026, 11, 6, 12, soldMinute)).toISOString(),
+      },
+    });
+    // Uploaded at 12:08, after the cut-off: 50-54 recorded at 12:03 (in), 55 at 12:06 (out).
+    const entries = [...journal, offline(10, 'e', 50, 54, 3), offline(11, 'f', 55, 55, 6)];
+    const sizes = { cutoffTreeSize: 6, ledgerTreeSize: 12, deviceCutoffMs: cutoffMs };
+    const once = readAll(new SalesFold('r1', cutoffMs), entries, 12);
+    expect(once.deviceSalesBefore(cutoffMs)).toBe(1);
+    expect(once.sealedRanges(sizes).toArray()).toEqual([
+      { first: 6, last: 6, offset: 0 },
+      { first: 50, last: 54, offset: 1 },
+    ]);
+    // Without the cut-off instant (a v1 seal at the same sizes) the upload is not in.
+    expect(once.sealedRanges({ cutoffTreeSize: 6, ledgerTreeSize: 12 }).toArray()).toEqual([
+      { first: 6, last: 6, offset: 0 },
+    ]);
+    const root = sealSet(once.sealedRanges(sizes)).root;
+    for (let split = 0; split <= 14; split++) {
+      const more = [...entries, offline(12, 'g', 56, 56, 4), sold(13, 'h', 57, 60, 9)];
+      const parts = readAll(readAll(new SalesFold('r1'), more, Math.min(split, 12)), more, 14);
+      // Read past the seal (an upload at seq 12 recorded before the cut-off is after ledger.treeSize).
+      expect(sealSet(parts.sealedRanges(sizes)).root).toBe(root);
+    }
+  });
+
   it('finds an early-bird cut-off size from the sales journaled before the cut-off time', () => {
     const fold = readAll(new SalesFold('r1', Date.UTC(2026, 11, 6, 12, 5)), journal, 10);
     // Sales at minutes 1, 2 and 4 (seqs 0, 2, 5) are before 12:05, the sale at seq 7 (12:06) is not.

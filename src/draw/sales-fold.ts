@@ -69,6 +69,11 @@ export class SalesFold {
     }
   }
 
+  /** How many sales recorded at a device (offline POS) before `timeMs` the fold has read. */
+  deviceSalesBefore(timeMs: number): number {
+    return this.sales.state.deviceSalesBefore(timeMs);
+  }
+
   /** Marks every entry with seq < `to` as read (after the pages up to it were added). */
   readUpTo(to: number): void {
     if (to < this.readTo) throw new Error(`the fold is read to ${this.readTo}, not back to ${to}`);

@@ -2,9 +2,12 @@ import { fixedPrizeDraft, raffleDraft } from '../../test/support/factories.js';
 import { jurisdictionProfile } from '../jurisdiction/jurisdiction-profiles.js';
 import {
   checkRaffleRules,
+  NEW_RULES_WINNER_EXCLUSION,
+  newWinnerExclusionOf,
   normalizeRules,
   type PrizeRule,
   type RaffleRulesInput,
+  STORED_RULES_WINNER_EXCLUSION,
   WINNER_EXCLUSIONS,
   winnerExclusionOf,
 } from './raffle-rules.js';
@@ -34,17 +37,23 @@ describe('raffle rules', () => {
     expect(rules.prizes[0]).toMatchObject({ drawCron: null, amountMinor: null, description: null });
   });
 
-  it("stores each prize's winner exclusion explicitly, seal when left out, as every draw used before", () => {
+  it("stores each prize's winner exclusion explicitly, raffle when left out; stored rules without it read as seal", () => {
     const draft = fixedPrizeDraft();
     const [car, friday] = draft.prizes;
-    const rules = normalizeRules({ ...draft, prizes: [{ ...car, winnerExclusion: 'raffle' }, friday] });
-    expect(rules.prizes.map((prize) => prize.winnerExclusion)).toEqual(['raffle', 'seal']);
+    const rules = normalizeRules({ ...draft, prizes: [{ ...car, winnerExclusion: 'seal' }, friday] });
+    // A new or edited prize without a choice: one win per ticket in the raffle, written into the rules.
+    expect(rules.prizes.map((prize) => prize.winnerExclusion)).toEqual(['seal', 'raffle']);
+    expect(NEW_RULES_WINNER_EXCLUSION).toBe('raffle');
+    expect(newWinnerExclusionOf({})).toBe('raffle');
+    expect(newWinnerExclusionOf({ winnerExclusion: 'none' })).toBe('none');
     // Rules stored before the field existed have no member; they read as the exclusion draws used then.
     const { winnerExclusion, ...rest } = rules.prizes[1];
     const stored: PrizeRule = rest;
-    expect(winnerExclusion).toBe('seal');
+    expect(winnerExclusion).toBe('raffle');
+    expect(STORED_RULES_WINNER_EXCLUSION).toBe('seal');
     expect(winnerExclusionOf(stored)).toBe('seal');
-    expect(winnerExclusionOf(rules.prizes[0])).toBe('raffle');
+    expect(winnerExclusionOf(rules.prizes[0])).toBe('seal');
+    expect(winnerExclusionOf(rules.prizes[1])).toBe('raffle');
     for (const choice of WINNER_EXCLUSIONS) {
       const prizes = [car, { ...friday, winnerExclusion: choice }];
       expect(problems({ ...draft, prizes })).toEqual([]);

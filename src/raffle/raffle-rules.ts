@@ -22,8 +22,18 @@ export type DrawMethod = (typeof DRAW_METHODS)[number];
  */
 export const WINNER_EXCLUSIONS = ['seal', 'raffle', 'none'] as const;
 export type WinnerExclusion = (typeof WINNER_EXCLUSIONS)[number];
-/** Every draw used `seal` before the rules could choose: rules stored then read as `seal`. */
-export const DEFAULT_WINNER_EXCLUSION: WinnerExclusion = 'seal';
+/**
+ * What a prize left without a choice gets when a draft is created or edited, stored explicitly: a ticket
+ * wins at most one prize of the raffle ("several prizes draw distinct tickets unless the rules allow
+ * repeats"). Choose `seal` or `none` to let an early-bird winner win again.
+ */
+export const NEW_RULES_WINNER_EXCLUSION: WinnerExclusion = 'raffle';
+/**
+ * How stored or journaled rules without the member read: every draw used `seal` before prizes could
+ * choose, so those rules must keep reading as they were drawn (or their exports stop verifying).
+ * Never applied to new rules.
+ */
+export const STORED_RULES_WINNER_EXCLUSION: WinnerExclusion = 'seal';
 
 /** Package and prize ids: short, stable, printable. */
 export const RULE_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -57,9 +67,14 @@ export interface PrizeRule {
   winnerExclusion?: WinnerExclusion;
 }
 
-/** The prize's exclusion rule, `seal` for rules stored before the field existed. */
+/** The exclusion rule of a stored (or journaled) prize: `seal` for rules stored before the field existed. */
 export function winnerExclusionOf(prize: { winnerExclusion?: WinnerExclusion }): WinnerExclusion {
-  return prize.winnerExclusion ?? DEFAULT_WINNER_EXCLUSION;
+  return prize.winnerExclusion ?? STORED_RULES_WINNER_EXCLUSION;
+}
+
+/** The exclusion rule a prize of a draft being created or edited is stored with: `raffle` if left out. */
+export function newWinnerExclusionOf(prize: { winnerExclusion?: WinnerExclusion }): WinnerExclusion {
+  return prize.winnerExclusion ?? NEW_RULES_WINNER_EXCLUSION;
 }
 
 /** Everything a raffle's licence fixes; frozen when sales open (SALE-5). */
@@ -298,7 +313,7 @@ export function normalizeRules(input: RaffleRulesInput): RaffleRules {
       drawCron: prize.drawCron ?? null,
       amountMinor: prize.amountMinor ?? null,
       description: prize.description ?? null,
-      winnerExclusion: winnerExclusionOf(prize),
+      winnerExclusion: newWinnerExclusionOf(prize),
     })),
     prizeShareBps: input.prizeShareBps ?? null,
     seedMinor: input.seedMinor ?? 0,

@@ -143,7 +143,14 @@ export class RaffleService {
           `raffle ${id} is at version ${row.version}, not ${expectedVersion}; reload it and apply the change again`,
         );
       }
-      const current = parseRules(row.rules);
+      const stored = parseRules(row.rules);
+      // A patch that leaves the prizes alone keeps each stored prize's rule as it reads (a draft stored
+      // before prizes could choose reads as seal, and stays so); prizes the patch sends without a
+      // choice get the new rules' default.
+      const current = {
+        ...stored,
+        prizes: stored.prizes.map((prize) => ({ ...prize, winnerExclusion: winnerExclusionOf(prize) })),
+      };
       const rules = this.checked(normalizeRules({ ...current, ...dropUndefined(patch) }));
       const { text, hash } = canonicalRules(rules);
       const now = new Date();

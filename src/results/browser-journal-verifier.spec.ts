@@ -3,8 +3,13 @@
 // (WebCrypto), on journals written by the core and tampered one field at a time.
 
 import fc from 'fast-check';
-import { buildDrawProof } from '../draw/core/draw-proof.js';
+import { buildDrawProof, verifyDrawProof } from '../draw/core/draw-proof.js';
+import { readDrawResult } from '../draw/core/draw-entries.js';
+import { readRngRequest, rngBindingProblems } from '../draw/core/rng-request.js';
+import { pickWinners } from '../draw/core/pick-winners.js';
+import { seededBytes } from '../draw/core/testing/seeded-bytes.js';
 import { DrawJournalBuilder } from '../draw/core/testing/draw-journal-builder.js';
+import { chainEntries, ZERO_HASH } from '../ledger/core/entry.js';
 import {
   canonicalJson,
   hashFromHex,
@@ -37,7 +42,7 @@ async function published(sealCheckpoint: 'signed' | 'by another key' | 'none' = 
   const seal = b.seal({
     raffleId: 'r1',
     sealId: 's1',
-    prizeIds: ['main', 'second'],
+    prizeIds: ['main', 'second', 'third'],
     signed: sealCheckpoint !== 'none',
   });
   if (sealCheckpoint === 'by another key') {
@@ -46,38 +51,78 @@ async function published(sealCheckpoint: 'signed' | 'by another key' | 'none' = 
     seal.ledger.checkpoint = signedCheckpointOf(b.entries(), seal.ledger.treeSize, impostor);
   }
   const main = await b.draw({ sealId: 's1', prizeId: 'main', drawId: 'd1', k: 2 });
-  const second = await b.draw({ sealId: 's1', prizeId: 'second', drawId: 'd2', excluded: main.tickets });
+  await b.draw({ sealId: 's1', prizeId: 'second', drawId: 'd2', excluded: main.tickets });
+  // A draw of no winner asks the RNG for nothing: no RNG_REQUEST.
+  await b.draw({ sealId: 's1', prizeId: 'third', drawId: 'd3', k: 0 });
   b.noise();
-  const entries = b.entries();
-  const tree = new MerkleTree(entries.map((e) => hashFromHex(e.hash)));
-  const { signer, verifierKey } = testKeys();
-  const checkpoint = signedCheckpointOf(entries, entries.length, signer);
-  const at = (e: JournalEntry) => ({
-    entry: e,
-    inclusion: {
-      leafIndex: e.seq,
-      treeSize: entries.length,
-      leafHash: e.hash,
-      path: tree.inclusionProof(e.seq).map(toHex),
-    },
-  });
-  const sealEntry = entries.find((e) => e.type === 'DRAW_SEALED')!;
-  const drawEntry = (drawId: string) =>
-    entries.find((e) => e.type === 'DRAW_RESULT' && e.payload.drawId === drawId)!;
   const { set } = b.sets.get('s1')!;
-  const response = (payload: typeof main) =>
-    json({
-      drawProof: buildDrawProof(set, seal, { kind: 'result', payload }),
-      journal: {
+  const publish = (entries: JournalEntry[]) => {
+    const tree = new MerkleTree(entries.map((e) => hashFromHex(e.hash)));
+    const { signer, verifierKey } = testKeys();
+    const checkpoint = signedCheckpointOf(entries, entries.length, signer);
+    const at = (e: JournalEntry) => ({
+      entry: e,
+      inclusion: {
+        leafIndex: e.seq,
         treeSize: entries.length,
-        rootHash: toHex(tree.root()),
-        checkpoint,
-        verifierKey,
-        seal: at(sealEntry),
-        draw: at(drawEntry(payload.drawId)),
+        leafHash: e.hash,
+        path: tree.inclusionProof(e.seq).map(toHex),
       },
     });
-  return { main: response(main), second: response(second), verifierKey, entries };
+    const sealEntry = entries.find((e) => e.type === 'DRAW_SEALED')!;
+    const drawEntry = (drawId: string) =>
+      entries.find((e) => e.type === 'DRAW_RESULT' && e.payload.drawId === drawId)!;
+    const rngEntry = (requestId: string) =>
+      entries.find((e) => e.type === 'RNG_REQUEST' && e.payload.requestId === requestId)!;
+    const response = (drawId: string) => {
+      const payload = drawEntry(drawId).payload as unknown as typeof main;
+      return json({
+        drawProof: buildDrawProof(set, seal, { kind: 'result', payload }),
+        journal: {
+          treeSize: entries.length,
+          rootHash: toHex(tree.root()),
+          checkpoint,
+          verifierKey,
+          seal: at(sealEntry),
+          draw: at(drawEntry(drawId)),
+          rngRequest: payload.rngRequestId === null ? null : at(rngEntry(payload.rngRequestId)),
+        },
+      });
+    };
+    return { main: response('d1'), second: response('d2'), none: response('d3'), verifierKey, entries };
+  };
+  const genuine = publish(b.entries());
+  return {
+    ...genuine,
+    /**
+     * The journal rewritten as a forger with database access would: the main draw's random bytes
+     * replaced by others (and the winners and positions they replay to), chained and signed again;
+     * its RNG_REQUEST, which only the RNG module writes, left as it served the genuine draw.
+     */
+    forgedBytes: async () => {
+      const entries = genuine.entries.map((e) => json(e));
+      const forged = entries.find((e) => e.type === 'DRAW_RESULT' && e.payload.drawId === 'd1')!;
+      const picked = await pickWinners({
+        ranges: set.ranges,
+        k: 2,
+        repeats: false,
+        excluded: [],
+        source: seededBytes('forged'),
+      });
+      Object.assign(forged.payload, {
+        rngCalls: picked.rngCalls,
+        positions: picked.positions,
+        tickets: picked.tickets,
+      });
+      return publish(
+        chainEntries(
+          ZERO_HASH,
+          0,
+          entries.map((e) => ({ type: e.type, subject: e.subject, payload: e.payload, time: e.time })),
+        ),
+      );
+    },
+  };
 }
 
 const statuses = (report: browser.PublishedDrawReport) =>
@@ -107,11 +152,18 @@ describe('the browser verifier, journal side', () => {
   });
 
   it('verifies a published draw completely, says which key checked the signature, and what it cannot check without one', async () => {
-    const { main, second, verifierKey } = await published();
-    for (const response of [main, second]) {
+    const { main, second, none, verifierKey } = await published();
+    for (const response of [main, second, none]) {
       const withKey = await browser.verifyPublishedDraw(response, { verifierKey });
       expect(withKey.checks.filter((c) => c.status !== 'pass')).toEqual([]);
       expect(withKey).toMatchObject({ ok: true, complete: true });
+      expect(withKey.checks.find((c) => c.id === 'journal-rng')?.detail).toMatch(
+        response === none
+          ? /asked the RNG for nothing/
+          : new RegExp(
+              `request ${response.drawProof.draw.rngRequestId}: os \\(uncertified\\), \\d+ of \\d+, \\d+ bytes`,
+            ),
+      );
       expect(withKey.checks.find((c) => c.id === 'checkpoint-signature')?.detail).toMatch(
         /the key you supplied/,
       );
@@ -133,8 +185,13 @@ describe('the browser verifier, journal side', () => {
   });
 
   it('fails the journal check that a tampering breaks', async () => {
-    const { main, second, verifierKey } = await published();
+    const { main, second, none, verifierKey } = await published();
     const other = testKeys('fairdraw.other/ledger').verifierKey;
+    const withRng = (response: typeof main, rngRequest: unknown) => ({
+      ...response,
+      journal: { ...response.journal, rngRequest },
+    });
+    const rng = main.journal.rngRequest!;
     const flip = (hex: string) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
     const resized = main.journal.checkpoint.replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) + 1}\n`);
     const cases: [string, unknown, string | null, Record<string, string>][] = [
@@ -237,6 +294,38 @@ describe('the browser verifier, journal side', () => {
         verifierKey,
         { 'checkpoint-signature': 'fail' },
       ],
+      [
+        'the RNG request’s bytes hash changed',
+        withRng(main, {
+          ...rng,
+          entry: {
+            ...rng.entry,
+            payload: { ...rng.entry.payload, bytesSha256: flip(String(rng.entry.payload.bytesSha256)) },
+          },
+        }),
+        verifierKey,
+        { 'journal-rng': 'fail' },
+      ],
+      [
+        'another draw’s RNG request',
+        withRng(main, second.journal.rngRequest),
+        verifierKey,
+        { 'journal-rng': 'fail' },
+      ],
+      ['no RNG request for a draw with winners', withRng(main, null), verifierKey, { 'journal-rng': 'fail' }],
+      [
+        'the seal’s entry as the RNG request',
+        withRng(main, main.journal.seal),
+        verifierKey,
+        { 'journal-rng': 'fail' },
+      ],
+      ['an RNG request for a draw of none', withRng(none, rng), verifierKey, { 'journal-rng': 'fail' }],
+      [
+        'a proof of before the RNG request was served (no rngRequest member)',
+        json({ ...main, journal: { ...main.journal, rngRequest: undefined } }),
+        verifierKey,
+        { checkpoint: 'fail' },
+      ],
       ['a key the checkpoint is not signed by', main, other, { 'checkpoint-signature': 'fail' }],
       ['a malformed key', main, 'not a key', { 'checkpoint-signature': 'fail' }],
     ];
@@ -245,6 +334,34 @@ describe('the browser verifier, journal side', () => {
       const seen = Object.fromEntries(Object.entries(statuses(report)).filter(([, s]) => s === 'fail'));
       expect({ what, failed: seen, ok: report.ok }).toEqual({ what, failed, ok: false });
     }
+  });
+
+  it('catches other random bytes journaled with the winners they replay to, by the RNG request that served the draw', async () => {
+    const { forgedBytes, verifierKey } = await published();
+    const forged = await forgedBytes();
+    expect(forged.main.drawProof.draw.tickets).not.toEqual((await published()).main.drawProof.draw.tickets);
+    // Everything else is coherent: the reference's draw proof check replays the forged bytes...
+    expect(verifyDrawProof(forged.main.drawProof as never).tickets).toEqual(
+      forged.main.drawProof.draw.tickets,
+    );
+    const report = await browser.verifyPublishedDraw(forged.main, { verifierKey });
+    // ... and only the binding to the RNG's own record fails, naming what differs.
+    expect(report.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status])).toEqual([
+      ['journal-rng', 'fail'],
+      ['checkpoint-signature', 'skipped'],
+      ['seal-checkpoint', 'skipped'],
+    ]);
+    expect(report.checks.find((c) => c.id === 'journal-rng')?.detail).toMatch(
+      /is not what its RNG request rng_d1 \(entry \d+\) served: .*bytesSha256 [0-9a-f]{64} requested, [0-9a-f]{64} drawn/,
+    );
+    // The offline verifier's binding check says the same of the same journal.
+    const request = forged.entries.find((e) => e.type === 'RNG_REQUEST' && e.payload.requestId === 'rng_d1')!;
+    expect(
+      rngBindingProblems(readDrawResult(forged.main.journal.draw.entry.payload), {
+        record: readRngRequest(request.payload),
+        seq: request.seq,
+      }),
+    ).toEqual([expect.stringMatching(/bytesSha256/)]);
   });
 
   it('names what is wrong with a response of another shape', async () => {

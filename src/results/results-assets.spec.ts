@@ -18,6 +18,7 @@ describe('the results page assets', () => {
       'verifier/proof-fields.js',
       'verifier/published-draw.js',
       'verifier/rng-replay.js',
+      'verifier/rng-request.js',
     ]);
     expect(assets.get('index.html')?.contentType).toBe('text/html; charset=utf-8');
     expect(assets.get('results.css')?.contentType).toBe('text/css; charset=utf-8');

@@ -380,6 +380,29 @@ export class SalesRepository {
     return { firsts: rows[0]?.firsts ?? '{}', lasts: rows[0]?.lasts ?? '{}' };
   }
 
+  /**
+   * How many offline sales of a raffle a device recorded before `cutoff` (from blocks reserved before
+   * it: a sale is never recorded before its block was reserved), whatever became of them since.
+   */
+  async offlineSalesBefore(raffleId: string, cutoff: Date): Promise<number> {
+    const row = await this.db
+      .selectFrom('ticket_order')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where(
+        'block_id',
+        'in',
+        this.db
+          .selectFrom('ticket_block')
+          .select('id')
+          .where('raffle_id', '=', raffleId)
+          .where('reserved_at', '<', cutoff),
+      )
+      .where('channel', '=', 'POS_OFFLINE')
+      .where('sold_at', '<', cutoff)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
   /** One page of a raffle's orders that hold numbers, by first number after `after` (the register). */
   numberedOrdersPage(raffleId: string, after: number, limit: number) {
     return this.db

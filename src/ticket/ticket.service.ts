@@ -57,7 +57,7 @@ export interface SoldRange {
 export interface Reservations {
   /** Every reserved block is uploaded in full or returned: the draw may go ahead (SALE-4). */
   reconciled: boolean;
-  outstanding: Array<{ blockId: string; deviceId: string; first: number; last: number }>;
+  outstanding: Array<{ blockId: string; deviceId: string; first: number; last: number; reservedAt: Date }>;
 }
 
 export interface SalesTotals {
@@ -430,8 +430,17 @@ export class TicketService {
         deviceId: b.device_id,
         first: b.first_number,
         last: b.last_number,
+        reservedAt: b.reserved_at,
       })),
     };
+  }
+
+  /**
+   * How many offline sales of the raffle were recorded at a device before `cutoff` (an early-bird
+   * cut-off): the draw compares it with the sales of that kind its journal read holds (SALE-4).
+   */
+  offlineSalesBefore(raffleId: string, cutoff: Date): Promise<number> {
+    return this.repository.offlineSalesBefore(raffleId, cutoff);
   }
 
   // --- for the report module ----------------------------------------------------------------

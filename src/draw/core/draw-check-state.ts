@@ -10,12 +10,32 @@ export class RaffleState {
   readonly sold = new TicketRangeBuffer();
   /** Voided ranges, tagged with the seq of the entry that voided them. */
   readonly voided = new TicketRangeBuffer();
+  /** The sold ranges recorded at a device (offline POS): their index in `sold`, ascending... */
+  readonly deviceSaleIndexes: number[] = [];
+  /** ... and the sale time the device recorded (epoch ms). */
+  readonly deviceSaleTimes: number[] = [];
   /** The raffle's draws so far, in journal order (what the exclusion rule is computed from). */
   readonly draws: PriorDraw[] = [];
   /** The first draw of each prize: prize id -> draw id. */
   readonly prizeDraws = new Map<string, string>();
   /** The seal that closed the raffle's sales, if any: later sales are in no draw set. */
   closedBy: { sealId: string; seq: number; cutoff: number } | undefined;
+
+  /** Records a sale (tagged with its entry's seq), with the time a device recorded it, if any. */
+  addSold(first: number, last: number, seq: number, deviceSaleTime?: number): void {
+    if (deviceSaleTime !== undefined) {
+      this.deviceSaleIndexes.push(this.sold.length);
+      this.deviceSaleTimes.push(deviceSaleTime);
+    }
+    this.sold.add(first, last, seq);
+  }
+
+  /** How many sales recorded at a device before `timeMs` were read. */
+  deviceSalesBefore(timeMs: number): number {
+    let count = 0;
+    for (const time of this.deviceSaleTimes) if (time < timeMs) count++;
+    return count;
+  }
 }
 
 /**

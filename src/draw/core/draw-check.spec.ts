@@ -9,6 +9,7 @@ import {
 import { frontierOf, testKeys } from '../../ledger/core/testing/journal-fixtures.js';
 import { createDrawCheck, DRAW_CHECK_KIND, type DrawCheck, type DrawCheckOptions } from './draw-check.js';
 import type { DrawResultPayload } from './draw-entries.js';
+import { SEAL_ALGORITHM } from './draw-algorithm.js';
 import { drawJournalAdapter } from './draw-journal-adapter.js';
 import { pickWinners } from './pick-winners.js';
 import { DrawJournalBuilder } from './testing/draw-journal-builder.js';
@@ -356,5 +357,77 @@ describe('createDrawCheck: recomputing every seal and draw of a journal', () => 
     expect(summary.notChecked.join('\n')).toContain(
       'the journal read starts at entry 10, so its sales are incomplete',
     );
+  });
+});
+
+describe('createDrawCheck: a set sealed during sales counts offline sales by the time the device recorded (fairdraw-seal-v2)', () => {
+  /**
+   * Online sales, then the cut-off at entry `cutoff`; after it, online sales go on and a device uploads
+   * what it sold: one sale recorded before the cut-off, one after.
+   */
+  function journalWithLateUpload() {
+    const b = new DrawJournalBuilder();
+    b.sell('r1', 1, 5);
+    b.sell('r1', 6, 6, b.timeAt(0)); // recorded at a device and uploaded before the cut-off
+    b.sell('r1', 7, 11);
+    const cutoff = b.size;
+    const cutoffTime = Date.parse(b.timeAt(cutoff)) - 1;
+    b.sell('r1', 12, 41); // online, after the cut-off
+    const before = b.sell('r1', 42, 46, new Date(cutoffTime - 60_000).toISOString()); // device: before
+    b.sell('r1', 47, 47, new Date(cutoffTime + 1).toISOString()); // device: after the cut-off
+    expect(before).toBe('ord_5');
+    b.voidOrder('ord_3'); // a void after the cut-off still takes its tickets out
+    b.noise();
+    return { b, cutoff };
+  }
+
+  it('recomputes the set with the late-uploaded sale recorded before the cut-off, not the one after', async () => {
+    const { b, cutoff } = journalWithLateUpload();
+    const seal = b.seal({ raffleId: 'r1', sealId: 'eb', prizeIds: ['eb'], cutoff, deviceTime: true });
+    expect(seal.algorithm).toMatch(/^fairdraw-seal-v2: /);
+    // 1-6 in (6 uploaded before the cut-off), 7-11 voided, 42-46 recorded before the cut-off.
+    expect(
+      b.sets
+        .get('eb')!
+        .set.ranges.toArray()
+        .map((r) => [r.first, r.last]),
+    ).toEqual([
+      [1, 6],
+      [42, 46],
+    ]);
+    await b.draw({ sealId: 'eb', prizeId: 'eb', drawId: 'd-eb', k: 2 });
+    const { result, check } = await verify(b.entries());
+    expect(result.problems).toEqual([]);
+    expect(check.summary()).toMatchObject({ seals: 1, sealsRecomputed: 1, draws: 1, drawsReplayed: 1 });
+  });
+
+  it('fails a v2 seal whose upload is forged to another recorded time, and a v1 seal that counts it', async () => {
+    const { b, cutoff } = journalWithLateUpload();
+    const seal = b.seal({ raffleId: 'r1', sealId: 'eb', prizeIds: ['eb'], cutoff, deviceTime: true });
+    const sealSeq = b.size - 1;
+    const lateSale = b.drafts.findIndex((d) => d.payload.first === 42);
+    // The device's time moved past the cut-off: the sale is no longer in the journaled set.
+    const moved = tampered(b.drafts, lateSale, (p) => {
+      p.soldAt = new Date(Date.parse(seal.cutoff.time) + 1).toISOString();
+    });
+    const { result } = await verify(b.entries(moved));
+    expect(result.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          // (The rewrite before the seal changes the journal root it names as well.)
+          `^entry ${sealSeq}: seal eb: journal root .*; seal eb of raffle r1 does not match its sales \\(entries before ${cutoff}, and sales recorded at a device before ${seal.cutoff.time} journaled before ${sealSeq}\\) and voids \\(entries before ${sealSeq}\\): count 11 journaled, 6 recomputed`,
+        ),
+      ),
+    ]);
+    // The same set named as v1 (sales by their place in the journal only) does not recompute.
+    const v1 = tampered(b.drafts, sealSeq, (p) => {
+      p.algorithm = SEAL_ALGORITHM;
+    });
+    const named = await verify(b.entries(v1));
+    expect(named.result.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /^entry \d+: seal eb of raffle r1 does not match its sales \(entries before \d+\) and voids \(entries before \d+\): count 11 journaled, 6 recomputed/,
+      ),
+    ]);
   });
 });

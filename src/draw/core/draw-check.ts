@@ -10,7 +10,7 @@
 // from its journaled RNG calls. Every mismatch is reported at the entry that journals it.
 
 import type { EntryCheck, EntryCheckResult, JournalEntry, NoteVerifier } from '../../ledger/core/index.js';
-import { SEAL_ALGORITHM } from './draw-algorithm.js';
+import { SEAL_ALGORITHMS } from './draw-algorithm.js';
 import { type DrawCheckSummary, newSummary, RaffleState, type SealStatus } from './draw-check-state.js';
 import type { DrawSealedPayload } from './draw-entries.js';
 import type { DrawJournalAdapter, RaffleRanges } from './draw-journal-adapter.js';
@@ -62,7 +62,7 @@ export function createDrawCheck(adapter: DrawJournalAdapter, options: DrawCheckO
     named: readonly RaffleRanges[],
     problems: string[],
   ): void {
-    for (const { raffleId, ranges } of named) {
+    for (const { raffleId, ranges, deviceSaleTime } of named) {
       const raffle = state.raffle(raffleId);
       const closed = raffle.closedBy;
       if (what === 'sold' && closed !== undefined && ranges.length > 0) {
@@ -78,7 +78,8 @@ export function createDrawCheck(adapter: DrawJournalAdapter, options: DrawCheckO
           );
           continue;
         }
-        (what === 'sold' ? raffle.sold : raffle.voided).add(first, last, entry.seq);
+        if (what === 'sold') raffle.addSold(first, last, entry.seq, deviceSaleTime);
+        else raffle.voided.add(first, last, entry.seq);
       }
     }
   }
@@ -104,7 +105,7 @@ export function createDrawCheck(adapter: DrawJournalAdapter, options: DrawCheckO
 
     let status: SealStatus;
     let ranges: SealedRanges | undefined;
-    if (seal.algorithm !== SEAL_ALGORITHM) {
+    if (!SEAL_ALGORITHMS.includes(seal.algorithm)) {
       problems.push(`seal ${seal.sealId}: unknown algorithm ${JSON.stringify(seal.algorithm)}`);
       status = 'unverifiable';
     } else if (firstSeq !== 0) {

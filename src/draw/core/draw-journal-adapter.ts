@@ -20,6 +20,11 @@ import type { TicketRange } from './ticket-range.js';
 export interface RaffleRanges {
   raffleId: string;
   ranges: readonly TicketRange[];
+  /**
+   * For a sale recorded at a device and uploaded later (offline POS): the sale time the device
+   * recorded (epoch ms). A `fairdraw-seal-v2` set counts such a sale by this time (docs/draws.md 1.1).
+   */
+  deviceSaleTime?: number;
 }
 
 /**

@@ -4,7 +4,7 @@
 // ticket list: replay the RNG calls to pool positions, map them to sealed positions past the excluded
 // ones, and check that each winner's proven position is that position.
 
-import { DRAW_ALGORITHM, SEAL_ALGORITHM } from './draw-algorithm.js';
+import { DRAW_ALGORITHM, SEAL_ALGORITHMS } from './draw-algorithm.js';
 import {
   type DrawRecord,
   type DrawRedrawnPayload,
@@ -99,7 +99,8 @@ export function verifyDrawProof(json: unknown): {
   }
   const { seal, draw } = proof;
   const commitment: SetCommitment = { count: seal.count, rangeCount: seal.rangeCount, root: seal.root };
-  if (seal.algorithm !== SEAL_ALGORITHM) fail(`unknown seal algorithm ${JSON.stringify(seal.algorithm)}`);
+  if (!SEAL_ALGORITHMS.includes(seal.algorithm))
+    fail(`unknown seal algorithm ${JSON.stringify(seal.algorithm)}`);
   if (draw.algorithm !== DRAW_ALGORITHM) fail(`unknown draw algorithm ${JSON.stringify(draw.algorithm)}`);
   if (draw.sealId !== seal.sealId || draw.raffleId !== seal.raffleId) fail('the draw is not from this seal');
   if (!seal.prizeIds.includes(draw.prizeId))

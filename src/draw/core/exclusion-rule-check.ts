@@ -10,7 +10,10 @@ import { DRAW_REDRAWN, DRAW_RESULT, EXCLUSIONS, type Exclusion } from './draw-en
 
 export const EXCLUSION_RULE_CHECK_KIND = 'exclusion-rule';
 export const RAFFLE_OPENED = 'RAFFLE_OPENED';
-/** Every draw used `seal` before prizes could choose: rules journaled then have no `winnerExclusion`. */
+/**
+ * Every draw used `seal` before prizes could choose: rules journaled then have no `winnerExclusion`.
+ * (New rules store the member, `raffle` when the operator left it out, so this reads old rules only.)
+ */
 export const RULES_DEFAULT_EXCLUSION: Exclusion = 'seal';
 
 export interface ExclusionRuleSummary {

@@ -31,7 +31,12 @@ export { verifyNonMembershipProof } from './non-membership-proof.js';
 export { SetProofError, type SetProofErrorReason } from './set-proof-error.js';
 
 // Drawing winners and replaying draws.
-export { DRAW_ALGORITHM, SEAL_ALGORITHM } from './draw-algorithm.js';
+export {
+  DRAW_ALGORITHM,
+  SEAL_ALGORITHM,
+  SEAL_ALGORITHM_DEVICE_TIME,
+  SEAL_ALGORITHMS,
+} from './draw-algorithm.js';
 export { DrawPool } from './draw-pool.js';
 export { currentWinners, excludedTickets, type ExclusionInput, type PriorDraw } from './exclusion.js';
 export { type RngCallRecord, readRngCalls, recordingSource } from './rng-calls.js';
@@ -108,7 +113,7 @@ export { createDrawCheck, DRAW_CHECK_KIND, type DrawCheck, type DrawCheckOptions
 export type { DrawCheckSummary } from './draw-check-state.js';
 export { JournalRootHistory } from './journal-root-history.js';
 export { RaffleState } from './draw-check-state.js';
-export { describeSealFailure, sealedRangesAt, type SealSizes } from './seal-recomputation.js';
+export { describeSealFailure, sealedRangesAt, sealSizesOf, type SealSizes } from './seal-recomputation.js';
 export { RaffleSales, RaffleSalesError } from './raffle-sales.js';
 export { createPrizeCheck, DRAW_PRIZE, PRIZE_CHECK_KIND, type SalesAmounts } from './prize-check.js';
 export {

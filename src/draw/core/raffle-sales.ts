@@ -44,7 +44,7 @@ export class RaffleSales {
       ['sold', sold],
       ['voided', voided],
     ] as const) {
-      for (const { raffleId, ranges } of named ?? []) {
+      for (const { raffleId, ranges, deviceSaleTime } of named ?? []) {
         if (raffleId !== this.raffleId) continue;
         for (const { first, last } of ranges) {
           if (!isTicketRange(first, last)) {
@@ -52,7 +52,8 @@ export class RaffleSales {
               `entry ${entry.seq}: ${what} range {first: ${String(first)}, last: ${String(last)}} is not a range of ticket numbers`,
             );
           }
-          (what === 'sold' ? this.state.sold : this.state.voided).add(first, last, entry.seq);
+          if (what === 'sold') this.state.addSold(first, last, entry.seq, deviceSaleTime);
+          else this.state.voided.add(first, last, entry.seq);
         }
       }
     }

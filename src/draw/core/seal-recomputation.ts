@@ -1,13 +1,17 @@
 // Recomputing a DRAW_SEALED entry from the journal before it: the set is every number sold by an
-// entry at seq < cutoff.treeSize and not voided by an entry at seq < ledger.treeSize (docs/draws.md
-// section 5.1). All voids are checked against all sales up to ledger.treeSize, so a void of a number
-// never sold is reported even when it concerns a sale after an early-bird cut-off.
+// entry at seq < cutoff.treeSize (under fairdraw-seal-v2, also by a sale recorded at a device before
+// cutoff.time and journaled at seq < ledger.treeSize) and not voided by an entry at seq <
+// ledger.treeSize (docs/draws.md sections 1.1, 5.1). All voids are checked against all sales up to
+// ledger.treeSize, so a void of a number never sold is reported even when it concerns a sale after an
+// early-bird cut-off.
 
 import { normaliseTickets } from './normalise-tickets.js';
+import { SEAL_ALGORITHM_DEVICE_TIME } from './draw-algorithm.js';
 import type { DrawSealedPayload } from './draw-entries.js';
 import type { RaffleState } from './draw-check-state.js';
 import type { SealedRanges } from './sealed-ranges.js';
 import { sealSet } from './sealed-set.js';
+import type { TicketRangeBuffer } from './ticket-range-buffer.js';
 import { describeRange } from './ticket-range.js';
 import { type IndexedRange, TicketRangeError } from './ticket-range-error.js';
 
@@ -43,6 +47,41 @@ export interface SealSizes {
   cutoffTreeSize: number;
   /** Voids journaled at seq < ledgerTreeSize are out. */
   ledgerTreeSize: number;
+  /**
+   * `fairdraw-seal-v2` (a set sealed during sales): the cut-off instant (epoch ms). Sales recorded at a
+   * device before it and journaled at cutoffTreeSize <= seq < ledgerTreeSize are in too.
+   */
+  deviceCutoffMs?: number;
+}
+
+/** The sizes (and, under fairdraw-seal-v2, the cut-off instant) a journaled seal was taken at. */
+export function sealSizesOf(seal: DrawSealedPayload): SealSizes {
+  return {
+    cutoffTreeSize: seal.cutoff.treeSize,
+    ledgerTreeSize: seal.ledger.treeSize,
+    ...(seal.algorithm === SEAL_ALGORITHM_DEVICE_TIME
+      ? { deviceCutoffMs: Date.parse(seal.cutoff.time) }
+      : {}),
+  };
+}
+
+/**
+ * The sales in a seal's set: those journaled below the cut-off size, and under fairdraw-seal-v2 those
+ * recorded at a device before the cut-off instant and journaled (uploaded) later, below the ledger size.
+ */
+function soldInSet(raffle: RaffleState, sizes: SealSizes): TicketRangeBuffer {
+  const sold = raffle.sold.filterTagBelow(sizes.cutoffTreeSize);
+  if (sizes.deviceCutoffMs === undefined) return sold;
+  raffle.deviceSaleIndexes.forEach((i, k) => {
+    const seq = raffle.sold.tag(i)!;
+    if (
+      raffle.deviceSaleTimes[k] < sizes.deviceCutoffMs! &&
+      seq >= sizes.cutoffTreeSize &&
+      seq < sizes.ledgerTreeSize
+    )
+      sold.add(raffle.sold.first(i), raffle.sold.last(i), seq);
+  });
+  return sold;
 }
 
 /**
@@ -55,7 +94,7 @@ export function sealedRangesAt(raffle: RaffleState, sizes: SealSizes): SealedRan
   const earlyBird = sizes.cutoffTreeSize < sizes.ledgerTreeSize;
   if (earlyBird) normaliseTickets({ sold: raffle.sold.filterTagBelow(sizes.ledgerTreeSize), voided });
   return normaliseTickets({
-    sold: raffle.sold.filterTagBelow(sizes.cutoffTreeSize),
+    sold: soldInSet(raffle, sizes),
     voided,
     voidsOutsideSold: earlyBird ? 'ignore' : 'reject',
   });
@@ -68,10 +107,7 @@ export function describeSealFailure(error: TicketRangeError): string {
 
 export function recomputeSeal(raffle: RaffleState, seal: DrawSealedPayload): SealRecomputation {
   try {
-    const ranges = sealedRangesAt(raffle, {
-      cutoffTreeSize: seal.cutoff.treeSize,
-      ledgerTreeSize: seal.ledger.treeSize,
-    });
+    const ranges = sealedRangesAt(raffle, sealSizesOf(seal));
     const set = sealSet(ranges);
     const problems: string[] = [];
     const differences = (['count', 'rangeCount', 'root'] as const)
@@ -79,7 +115,10 @@ export function recomputeSeal(raffle: RaffleState, seal: DrawSealedPayload): Sea
       .map((key) => `${key} ${seal[key]} journaled, ${set[key]} recomputed`);
     if (differences.length > 0) {
       problems.push(
-        `seal ${seal.sealId} of raffle ${seal.raffleId} does not match its sales (entries before ${seal.cutoff.treeSize}) ` +
+        `seal ${seal.sealId} of raffle ${seal.raffleId} does not match its sales (entries before ${seal.cutoff.treeSize}` +
+          (seal.algorithm === SEAL_ALGORITHM_DEVICE_TIME
+            ? `, and sales recorded at a device before ${seal.cutoff.time} journaled before ${seal.ledger.treeSize}) `
+            : ') ') +
           `and voids (entries before ${seal.ledger.treeSize}): ${differences.join(', ')}`,
       );
     }

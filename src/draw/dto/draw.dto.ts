@@ -174,6 +174,14 @@ export class DrawProofJournalDto {
   @ApiProperty({ description: 'The signed-note verifier key of the checkpoint signer' }) verifierKey!: string;
   @ApiProperty({ type: JournalProofDto }) seal!: JournalProofDto;
   @ApiProperty({ type: JournalProofDto }) draw!: JournalProofDto;
+  @ApiProperty({
+    type: JournalProofDto,
+    nullable: true,
+    description:
+      'The RNG_REQUEST entry named by the draw’s rngRequestId (bytes hash, call sizes, k, n, provider), with its ' +
+      'inclusion proof at journal.treeSize; null when the draw asked the RNG for nothing (k = 0)',
+  })
+  rngRequest!: JournalProofDto | null;
 }
 
 export class DrawProofDto {

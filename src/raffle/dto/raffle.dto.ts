@@ -127,15 +127,17 @@ export class PrizeDto {
 
   @ApiPropertyOptional({
     enum: WINNER_EXCLUSIONS,
-    default: 'seal',
+    default: 'raffle',
     description:
       'Which earlier winners this prize is drawn without (journaled with every draw of it; frozen with the rules). ' +
+      'Left out, a new or edited prize is stored with raffle (a ticket wins at most one prize of the raffle); ' +
+      'rules stored before the field existed read as seal, the rule they were drawn with. ' +
       'seal: a ticket that won another prize (an early bird) stays in and may win this one too, as paper raffles ' +
       'return early-bird tickets to the drum; raffle: a ticket that won any earlier draw of the raffle, early ' +
       'birds included, cannot win this prize (one win per ticket); none: no earlier winner is left out. Tickets ' +
       'whose win a redraw replaced are out of every later draw whatever the choice.',
   })
-  // Left out means `seal`; null is refused rather than read as a choice nobody made.
+  // Left out means `raffle` (stored explicitly); null is refused rather than read as a choice nobody made.
   @ValidateIf((prize: PrizeDto) => prize.winnerExclusion !== undefined)
   @IsIn(WINNER_EXCLUSIONS)
   winnerExclusion?: WinnerExclusion;

@@ -43,6 +43,43 @@ describe('the ticket module’s sales mapping', () => {
     expect(mapping.amount(other)).toBeUndefined();
   });
 
+  it('gives an offline sale the time its device recorded, and refuses an offline sale without a valid one', () => {
+    const mapping = ticketSalesMapping();
+    const offline = (orderId: string, first: number, soldAt: unknown) =>
+      entry(TICKETS_SOLD, {
+        orderId,
+        raffleId: 'r1',
+        first,
+        last: first,
+        tickets: 1,
+        priceMinor: 1000,
+        channel: 'POS_OFFLINE',
+        soldAt,
+      });
+    expect(mapping.soldRanges(offline('o1', 1, '2026-12-06T11:59:00.000Z'))).toEqual([
+      {
+        raffleId: 'r1',
+        ranges: [{ first: 1, last: 1 }],
+        deviceSaleTime: Date.parse('2026-12-06T11:59:00.000Z'),
+      },
+    ]);
+    // Other channels are sold when they are journaled: no device time, whatever their soldAt says.
+    const online = entry(TICKETS_SOLD, {
+      orderId: 'o2',
+      raffleId: 'r1',
+      first: 2,
+      last: 2,
+      priceMinor: 1000,
+      channel: 'ONLINE',
+      soldAt: '2026-12-06T11:00:00.000Z',
+    });
+    expect(mapping.soldRanges(online)).toEqual([{ raffleId: 'r1', ranges: [{ first: 2, last: 2 }] }]);
+    for (const [i, soldAt] of [undefined, 'yesterday', '2026-12-06T11:59:00Z', 1765022340000].entries())
+      expect(() => mapping.soldRanges(offline(`bad${i}`, 10 + i, soldAt))).toThrow(
+        /payload\.soldAt of an offline sale must be a UTC ISO-8601 time/,
+      );
+  });
+
   it('voids every number still sold at a cancellation, as maximal ranges of that raffle only', () => {
     const mapping = ticketSalesMapping();
     for (const e of [

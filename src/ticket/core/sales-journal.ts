@@ -53,6 +53,24 @@ function rangeOf(entry: Readonly<JournalEntry>): { first: number; last: number }
   };
 }
 
+/** Offline point-of-sale sales are recorded at the device and uploaded later (src/ticket/offline-pos). */
+export const DEVICE_SALE_CHANNEL = 'POS_OFFLINE';
+
+/**
+ * The time a device recorded an offline sale (`soldAt`, epoch ms); undefined for other sales, whose
+ * place in the journal is their time. An offline sale must name a valid time: the upload refuses one
+ * without it, or after the upload.
+ */
+function deviceSaleTimeOf(entry: Readonly<JournalEntry>): number | undefined {
+  if (entry.payload.channel !== DEVICE_SALE_CHANNEL) return undefined;
+  const soldAt = entry.payload.soldAt;
+  const time = typeof soldAt === 'string' ? Date.parse(soldAt) : NaN;
+  if (!Number.isFinite(time) || new Date(time).toISOString() !== soldAt) {
+    throw new Error('payload.soldAt of an offline sale must be a UTC ISO-8601 time with milliseconds');
+  }
+  return time;
+}
+
 /** A cancellation voids every number of the raffle still sold; per-order voids carry their range. */
 function isCancellation(entry: Readonly<JournalEntry>): boolean {
   return entry.payload.orderId === undefined;
@@ -70,7 +88,8 @@ export class TicketSalesJournal implements SalesMapping {
     const raffleId = raffleOf(entry);
     const range = rangeOf(entry);
     this.ranges(raffleId).sold.add(range.first, range.last);
-    return [{ raffleId, ranges: [range] }];
+    const deviceSaleTime = deviceSaleTimeOf(entry);
+    return [{ raffleId, ranges: [range], ...(deviceSaleTime === undefined ? {} : { deviceSaleTime }) }];
   }
 
   voidedRanges(entry: Readonly<JournalEntry>): readonly RaffleRanges[] | undefined {

@@ -15,7 +15,7 @@ import {
   ZERO_HASH,
 } from '../../../ledger/core/index.js';
 import { testKeys, TEST_ORIGIN } from '../../../ledger/core/testing/journal-fixtures.js';
-import { DRAW_ALGORITHM, SEAL_ALGORITHM } from '../draw-algorithm.js';
+import { DRAW_ALGORITHM, SEAL_ALGORITHM, SEAL_ALGORITHM_DEVICE_TIME } from '../draw-algorithm.js';
 import {
   DRAW_REDRAWN,
   DRAW_RESULT,
@@ -40,6 +40,8 @@ interface Sale {
   raffleId: string;
   first: number;
   last: number;
+  /** A sale recorded at a device (offline POS): the time it recorded, epoch ms. */
+  deviceSoldAt?: number;
 }
 
 export class DrawJournalBuilder {
@@ -60,7 +62,8 @@ export class DrawJournalBuilder {
     return this.drafts.length - 1;
   }
 
-  sell(raffleId: string, first: number, last: number): string {
+  /** A sale; with `deviceSoldAt`, one recorded at a device then (offline POS) and uploaded now. */
+  sell(raffleId: string, first: number, last: number, deviceSoldAt?: string): string {
     const orderId = `ord_${++this.orderCount}`;
     const seq = this.add(SOLD_TYPE, `raffle/${raffleId}`, {
       orderId,
@@ -68,9 +71,22 @@ export class DrawJournalBuilder {
       first,
       last,
       priceMinor: 1000,
+      ...(deviceSoldAt === undefined ? {} : { channel: 'POS_OFFLINE', soldAt: deviceSoldAt }),
     });
-    this.sales.push({ seq, orderId, raffleId, first, last });
+    this.sales.push({
+      seq,
+      orderId,
+      raffleId,
+      first,
+      last,
+      ...(deviceSoldAt === undefined ? {} : { deviceSoldAt: Date.parse(deviceSoldAt) }),
+    });
     return orderId;
+  }
+
+  /** The time of the entry that will be journaled at `seq` (entries are a second apart). */
+  timeAt(seq: number): string {
+    return new Date(BASE_TIME + seq * 1000).toISOString();
   }
 
   voidOrder(orderId: string): void {
@@ -104,13 +120,22 @@ export class DrawJournalBuilder {
     cutoff?: number;
     ledgerSize?: number;
     signed?: boolean;
+    /** fairdraw-seal-v2: sales recorded at a device before the cut-off time are in, uploaded later too. */
+    deviceTime?: boolean;
   }): DrawSealedPayload {
     const ledgerSize = options.ledgerSize ?? this.size;
     const cutoff = options.cutoff ?? ledgerSize;
+    const cutoffTime = BASE_TIME + cutoff * 1000 - 1;
     const eligible = new Set<number>();
-    for (const s of this.sales)
-      if (s.raffleId === options.raffleId && s.seq < cutoff)
+    for (const s of this.sales) {
+      const late =
+        options.deviceTime === true &&
+        s.deviceSoldAt !== undefined &&
+        s.deviceSoldAt < cutoffTime &&
+        s.seq < ledgerSize;
+      if (s.raffleId === options.raffleId && (s.seq < cutoff || late))
         for (let t = s.first; t <= s.last; t++) eligible.add(t);
+    }
     for (const v of this.voids) {
       const s = this.sales.find((x) => x.orderId === v.orderId)!;
       if (s.raffleId === options.raffleId && v.seq < ledgerSize)
@@ -136,8 +161,8 @@ export class DrawJournalBuilder {
       raffleId: options.raffleId,
       sealId: options.sealId,
       prizeIds: options.prizeIds,
-      algorithm: SEAL_ALGORITHM,
-      cutoff: { treeSize: cutoff, time: new Date(BASE_TIME + cutoff * 1000 - 1).toISOString() },
+      algorithm: options.deviceTime ? SEAL_ALGORITHM_DEVICE_TIME : SEAL_ALGORITHM,
+      cutoff: { treeSize: cutoff, time: new Date(cutoffTime).toISOString() },
       salesClosed: options.cutoff === undefined,
       ledger: { treeSize: ledgerSize, rootHash: toHex(rootHash), checkpoint },
       ...set.commitment,

@@ -13,13 +13,20 @@ export function sampleSalesMapping(options: { skipUnknownOrders?: boolean } = {}
   return {
     soldRanges(entry: Readonly<JournalEntry>) {
       if (entry.type !== SOLD_TYPE) return undefined;
-      const { orderId, raffleId, first, last } = entry.payload as {
+      const { orderId, raffleId, first, last, channel, soldAt } = entry.payload as {
         orderId: string;
         raffleId: string;
         first: number;
         last: number;
+        channel?: string;
+        soldAt?: string;
       };
-      const sold = { raffleId, ranges: [{ first, last }] };
+      // Sales recorded at a device carry the time it recorded (the ticket module's POS_OFFLINE).
+      const sold: RaffleRanges = {
+        raffleId,
+        ranges: [{ first, last }],
+        ...(channel === 'POS_OFFLINE' && soldAt !== undefined ? { deviceSaleTime: Date.parse(soldAt) } : {}),
+      };
       orders.set(orderId, sold);
       return [sold];
     },

@@ -21,6 +21,10 @@ import { DrawPool, replayPositions } from './rng-replay.js';
 export const DRAW_PROOF_FORMAT = 'fairdraw-draw-proof-v1';
 export const SEAL_ALGORITHM =
   'fairdraw-seal-v1: sold minus voided ticket numbers as maximal ranges {first,last,offset}, RFC 9162 Merkle root over their canonical JSON';
+export const SEAL_ALGORITHM_DEVICE_TIME =
+  'fairdraw-seal-v2: as fairdraw-seal-v1, with sales recorded at a device before cutoff.time and journaled before ledger.treeSize in';
+/** The seal algorithms whose proofs this verifier reads (the set itself is committed by the root either way). */
+const SEAL_ALGORITHMS = [SEAL_ALGORITHM, SEAL_ALGORITHM_DEVICE_TIME];
 export const DRAW_ALGORITHM =
   'fairdraw-draw-v1: rejection sampling (docs/rng.md) over positions in ticket-number order of the sealed ranges, excluded tickets skipped';
 
@@ -183,7 +187,7 @@ export async function verifyDrawProof(json) {
       excluded: readArray(o.excluded, 'proof.excluded', (v) => v),
       lastRange: o.lastRange === null ? null : readRangeLeafProof(o.lastRange, 'proof.lastRange'),
     };
-    if (value.seal.algorithm !== SEAL_ALGORITHM)
+    if (!SEAL_ALGORITHMS.includes(value.seal.algorithm))
       throw new VerificationFailure(`unknown seal algorithm ${JSON.stringify(value.seal.algorithm)}`);
     if (value.draw.algorithm !== DRAW_ALGORITHM)
       throw new VerificationFailure(`unknown draw algorithm ${JSON.stringify(value.draw.algorithm)}`);

@@ -2,11 +2,13 @@
 // Verifies what GET /v1/draws/{id}/proof publishes,
 //
 //   { drawProof: <fairdraw-draw-proof-v1>,
-//     journal: { treeSize, rootHash, checkpoint, verifierKey, seal: {entry, inclusion}, draw: {entry, inclusion} } }
+//     journal: { treeSize, rootHash, checkpoint, verifierKey, seal: {entry, inclusion}, draw: {entry, inclusion},
+//                rngRequest: {entry, inclusion} | null } }
 //
 // the draw proof (draw-proof.js), and the journal around it: the DRAW_SEALED and DRAW_RESULT /
-// DRAW_REDRAWN entries whose payloads are exactly the proof's seal and draw, their inclusion in the
-// tree of the signed checkpoint, and the checkpoint's signature. The signature is checked with a key
+// DRAW_REDRAWN entries whose payloads are exactly the proof's seal and draw, the RNG_REQUEST entry that
+// served the draw's bytes (rng-request.js), their inclusion in the tree of the signed checkpoint, and the
+// checkpoint's signature. The signature is checked with a key
 // the reader supplies (one published by the regulator or the operator, independently of this service)
 // or else with the key the response carries, which the report says.
 
@@ -23,6 +25,7 @@ import {
   verifyEntryInCheckpoint,
 } from './journal.js';
 import { readObject, readString } from './proof-fields.js';
+import { checkRngBinding, readRngRequestPayload } from './rng-request.js';
 
 /** @typedef {import('./draw-proof.js').CheckResult} CheckResult */
 
@@ -35,9 +38,16 @@ export const JOURNAL_CHECKS = /** @type {const} */ ([
   ],
   ['journal-seal', 'The seal is journaled (DRAW_SEALED entry, hash recomputed) in the checkpoint’s tree'],
   ['journal-draw', 'The draw is journaled (entry hash recomputed) in the checkpoint’s tree, after the seal'],
+  [
+    'journal-rng',
+    'The random bytes are the ones the RNG served for this draw: its RNG_REQUEST entry (hash recomputed, in the checkpoint’s tree, before the draw) names this draw’s request, counts, provider and the SHA-256 of the bytes',
+  ],
   ['checkpoint-signature', 'The checkpoint is signed by the ledger’s key'],
   ['seal-checkpoint', 'The journal state the seal was made from is signed by the same key'],
 ]);
+
+/** The checks that need the ledger's key. */
+const SIGNATURE_CHECKS = ['checkpoint-signature', 'seal-checkpoint'];
 
 /**
  * @param {unknown} response the parsed JSON of GET /v1/draws/{id}/proof
@@ -72,6 +82,7 @@ export async function verifyPublishedDraw(response, options = {}) {
       'verifierKey',
       'seal',
       'draw',
+      'rngRequest',
     ]);
     const note = readString(j.checkpoint, 'journal.checkpoint', 65536);
     const checkpoint = parseCheckpoint((await openSignedNote(note, null)).text);
@@ -111,7 +122,7 @@ export async function verifyPublishedDraw(response, options = {}) {
     };
   });
 
-  await runner.run('journal-draw', async () => {
+  const drawSeq = await runner.run('journal-draw', async () => {
     if (!journal || !checkpoint) throw new Error('unreachable');
     const draw = readObject(journal.j.draw, 'journal.draw', ['entry', 'inclusion']);
     const entry = readJournalEntry(draw.entry, 'journal.draw.entry');
@@ -130,13 +141,50 @@ export async function verifyPublishedDraw(response, options = {}) {
       throw new VerificationFailure(
         `the draw (entry ${entry.seq}) is journaled before its seal (entry ${journal.sealSeq})`,
       );
-    return { value: true, detail: `entry ${entry.seq} of ${checkpoint.size}, journaled at ${entry.time}` };
+    return {
+      value: entry.seq,
+      detail: `entry ${entry.seq} of ${checkpoint.size}, journaled at ${entry.time}`,
+    };
+  });
+
+  await runner.run('journal-rng', async () => {
+    if (!journal || !checkpoint || drawSeq === undefined || !report.draw) throw new Error('unreachable');
+    const draw = report.draw;
+    if (draw.rngRequestId === null) {
+      if (journal.j.rngRequest !== null)
+        throw new VerificationFailure('journal.rngRequest must be null: the draw names no RNG request');
+      return { value: true, detail: 'the draw drew no winner (k = 0) and asked the RNG for nothing' };
+    }
+    if (journal.j.rngRequest === null)
+      throw new VerificationFailure(
+        `the draw names RNG request ${draw.rngRequestId}, but journal.rngRequest carries no entry to prove it`,
+      );
+    const proven = readObject(journal.j.rngRequest, 'journal.rngRequest', ['entry', 'inclusion']);
+    const entry = readJournalEntry(proven.entry, 'journal.rngRequest.entry');
+    if (entry.type !== 'RNG_REQUEST')
+      throw new VerificationFailure(`journal.rngRequest.entry is a ${entry.type} entry, not RNG_REQUEST`);
+    if (entry.subject !== `raffle/${draw.raffleId}`)
+      throw new VerificationFailure(
+        `journal.rngRequest.entry is about ${String(entry.subject)}, not the draw’s raffle/${draw.raffleId}`,
+      );
+    const request = readRngRequestPayload(entry.payload, 'journal.rngRequest.entry.payload');
+    await verifyEntryInCheckpoint(
+      entry,
+      readInclusionProof(proven.inclusion, 'journal.rngRequest.inclusion'),
+      checkpoint,
+      'journal.rngRequest',
+    );
+    if (entry.seq >= drawSeq)
+      throw new VerificationFailure(
+        `the RNG request (entry ${entry.seq}) is journaled after the draw it served (entry ${drawSeq})`,
+      );
+    return { value: true, detail: `entry ${entry.seq}, ${await checkRngBinding(draw, request, entry.seq)}` };
   });
 
   const supplied = options.verifierKey?.trim() ?? '';
   const served = read && typeof read.j.verifierKey === 'string' ? read.j.verifierKey : '';
   if (supplied === '' && served === '' && !runner.failed) {
-    for (const [id, title] of JOURNAL_CHECKS.slice(3)) {
+    for (const [id, title] of JOURNAL_CHECKS.filter(([id]) => SIGNATURE_CHECKS.includes(id))) {
       runner.results.push({
         id,
         title,
@@ -163,7 +211,7 @@ export async function verifyPublishedDraw(response, options = {}) {
     if (report.seal?.ledger.checkpoint === null && !runner.failed) {
       runner.results.push({
         id: 'seal-checkpoint',
-        title: JOURNAL_CHECKS[4][1],
+        title: JOURNAL_CHECKS.find(([id]) => id === 'seal-checkpoint')?.[1] ?? 'seal-checkpoint',
         status: 'not-checked',
         detail: 'the seal journaled no checkpoint: the journal state it names is bound by its entry alone',
       });
