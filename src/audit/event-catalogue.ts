@@ -13,6 +13,7 @@ export const EVENT_CATEGORIES = [
   'sales',
   'voids',
   'draws',
+  'finance',
   'other',
 ] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
@@ -64,6 +65,12 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   DRAW_PRIZE: 'draws',
   WINNER_CONTACT_ATTEMPTED: 'draws',
   PRIZE_CLAIMED: 'draws',
+  // The licensee's financial records (RPT-7, src/finance).
+  EXPENSE_RECORDED: 'finance',
+  PROCEEDS_USE_RECORDED: 'finance',
+  DEPOSIT_RECORDED: 'finance',
+  CASH_COUNT_RECORDED: 'finance',
+  FINANCE_RECORD_REVERSED: 'finance',
 };
 
 export function eventCategory(type: string): EventCategory {

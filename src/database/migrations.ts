@@ -12,6 +12,7 @@ import * as ledgerQueueIdBlocks from '../ledger/migrations/20261206_01_ledger_qu
 import * as ticketBlockKeys from '../ticket/migrations/20261206_11_ticket_block_idempotency.js';
 import * as ticketReprint from '../ticket/migrations/20261206_11_ticket_receipt_reprint.js';
 import * as prizeClaims from '../draw/migrations/20261206_51_prize_claims.js';
+import * as finance from '../finance/migrations/20261206_60_finance.js';
 
 /**
  * Every migration of every module, in one ordered list. Names sort in the order they run
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261206_11_ticket_block_idempotency': ticketBlockKeys,
   '20261206_11_ticket_receipt_reprint': ticketReprint,
   '20261206_51_prize_claims': prizeClaims,
+  '20261206_60_finance': finance,
 };
