@@ -13,6 +13,8 @@ export const REPORT_KINDS = [
   'voids-and-refunds',
   'significant-events',
   'unclaimed-prizes',
+  'bearer-tickets',
+  'financial-summary',
 ] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
