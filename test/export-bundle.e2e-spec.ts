@@ -184,8 +184,10 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
       'bearer-tickets',
       (d) => {
         const report = JSON.parse(readFileSync(join(d, bearerPath), 'utf8'));
-        report.totals.byStatus.VALID.orders += 1;
-        report.totals.byStatus.REFUNDED.orders -= 1;
+        const rows = report.sections.find((s: { id: string }) => s.id === 'receipts').rows;
+        // The voided 5-pack (refunded, or still voided if its refund is not done yet) shown as valid.
+        const voided = rows.find((r: { status: string }) => r.status === 'REFUNDED' || r.status === 'VOIDED');
+        voided.status = 'VALID';
         writeFileSync(join(d, bearerPath), JSON.stringify(report));
         return bearerPath;
       },
@@ -194,7 +196,7 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
     const bearerChecked = await verify(bearerDir);
     expect(bearerChecked.status).toBe(1);
     expect(bearerChecked.stdout).toMatch(
-      /totals\.byStatus\.VALID\.orders: the report states \d+, the journal gives \d+/,
+      /receipts: (VOIDED|REFUNDED) rows add up to \{"amountMinor":0,"orders":0,"tickets":0\}, the journal gives \{"amountMinor":2000,"orders":1,"tickets":5\}/,
     );
   });
 

@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { CallerOrigin } from '../audit/request-context.decorator.js';
@@ -83,6 +84,10 @@ export class FinanceController {
       "Record a seller's cash count for a session: over (+) or short (-) against the cash sales journaled for that seller in the session, less those voided (journaled)",
   })
   @ApiCreatedResponse({ type: FinanceRecordDto })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'JOURNAL_NOT_SETTLED: the expected cash cannot be stated yet; retry',
+  })
   cashCount(
     @Param() params: FinanceRaffleParamsDto,
     @Body() dto: RecordCashCountDto,

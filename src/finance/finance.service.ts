@@ -144,7 +144,13 @@ export class FinanceService {
     const sessionTo = new Date(to).toISOString();
     // Every sale committed so far gets its place in the journal first, so the expected cash is the
     // journal's at a stated size (an auditor recomputes it with ExpectedCash from the same entries).
-    await this.ledger.settled(SETTLE_WAIT_MS);
+    await this.ledger.settled(SETTLE_WAIT_MS).catch(() => {
+      throw new DomainException(
+        503,
+        'JOURNAL_NOT_SETTLED',
+        `the journal did not take in the sales committed so far within ${SETTLE_WAIT_MS / 1000} s: the expected cash cannot be stated yet; retry`,
+      );
+    });
     const treeSize = await this.ledger.treeSize();
     const expected = new ExpectedCash(input.sellerId, sessionFrom, sessionTo);
     for await (const entry of this.ledger.entries({
