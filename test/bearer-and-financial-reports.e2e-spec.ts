@@ -248,6 +248,8 @@ describe.each(['pglite', 'postgres'] as const)('bearer-ticket and financial repo
       DEPOSIT: { records: 1, amountMinor: 9_000 },
       CASH_COUNT: { records: 1, amountMinor: -500 },
     });
+    // The short count's expected cash, recomputed from the journal at the size the count states.
+    expect(report.totals.cashCounts).toEqual({ checked: 1, differing: [] });
     // The same figures as the raffle summary where they meet, and as the journal gives them.
     const summary = await json(
       `/v1/reports/raffles/${raffleId}/summary?atTreeSize=${report.ledger.treeSize}`,
@@ -293,6 +295,9 @@ describe.each(['pglite', 'postgres'] as const)('bearer-ticket and financial repo
     expect(text).toMatch(/Cash over \(short\)\s+-CAD 5\.00/);
     expect(text).toMatch(/Bank deposits\s+CAD 90\.00/);
     expect(text).toContain('Reconciliation with the operational records: matches');
+    expect(text).toContain(
+      'Cash counts recomputed from the journal at their stated tree size: 1, each as stated.',
+    );
 
     // A period after everything: nothing in it, and the records are not compared.
     const later = await json(

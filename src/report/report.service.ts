@@ -515,7 +515,16 @@ function financialSections(totals: FinancialSummaryTotals, records: FinanceRecor
         'Records are dated by the licensee (UTC); a reversal counts in its record’s month.' +
         (totals.prizesWithoutAmount > 0
           ? ` ${totals.prizesWithoutAmount} prize(s) awarded are described, not valued: counted 0.`
-          : ''),
+          : '') +
+        ` Cash counts recomputed from the journal at their stated tree size: ${totals.cashCounts.checked}` +
+        (totals.cashCounts.differing.length === 0
+          ? ', each as stated.'
+          : `; DIFFERING: ${totals.cashCounts.differing
+              .map(
+                (d) =>
+                  `${d.recordId} states ${d.statedExpectedMinor} expected, the journal gives ${d.journalExpectedMinor}`,
+              )
+              .join('; ')}.`),
       columns: [{ key: 'item', label: 'Item', width: 3 }, money('amountMinor', 'Amount')],
       rows: [
         { item: 'Gross sales (tickets sold)', amountMinor: f.salesMinor },

@@ -120,66 +120,101 @@ function day(p: Record<string, unknown>, field: string): string {
   return value;
 }
 
+export interface ExpectedCashResult {
+  cashSales: number;
+  cashSalesMinor: number;
+  voided: number;
+  voidedMinor: number;
+  expectedMinor: number;
+}
+
+/**
+ * Every cash sale of a raffle by seller, with the seq of its sale and of its void, so that the cash
+ * a seller should hold for a session can be stated as of any tree size: the service states it when a
+ * count is recorded; the financial-summary fold (and so the offline verifier) recomputes it at the
+ * count's `expectedAtTreeSize`. Feed the raffle's entries in seq order (others are ignored).
+ */
+export class CashSalesBook {
+  private readonly sellers = new Map<
+    string,
+    { seq: number[]; soldAt: number[]; price: number[]; voidSeq: number[] }
+  >();
+  private readonly orders = new Map<string, { seller: string; index: number }>();
+
+  add(entry: Readonly<JournalEntry>): void {
+    const p = entry.payload as Record<string, unknown>;
+    if (entry.type === 'TICKETS_SOLD') {
+      const payment = p.payment as Record<string, unknown> | null | undefined;
+      if (payment?.provider !== 'cash') return;
+      const seller = text(p, 'sellerId');
+      let book = this.sellers.get(seller);
+      if (!book) {
+        book = { seq: [], soldAt: [], price: [], voidSeq: [] };
+        this.sellers.set(seller, book);
+      }
+      this.orders.set(text(p, 'orderId'), { seller, index: book.seq.length });
+      book.seq.push(entry.seq);
+      book.soldAt.push(Date.parse(text(p, 'soldAt')));
+      book.price.push(integer(p, 'priceMinor'));
+      book.voidSeq.push(Infinity);
+    } else if (entry.type === 'TICKETS_VOIDED') {
+      if (typeof p.orderId === 'string') {
+        const at = this.orders.get(p.orderId);
+        if (at) {
+          const book = this.sellers.get(at.seller)!;
+          book.voidSeq[at.index] = Math.min(book.voidSeq[at.index], entry.seq);
+        }
+        return;
+      }
+      // A cancellation's summary names no orders: it voids every order not voided before.
+      for (const book of this.sellers.values())
+        for (let i = 0; i < book.voidSeq.length; i++) book.voidSeq[i] = Math.min(book.voidSeq[i], entry.seq);
+    }
+  }
+
+  /**
+   * The seller's cash sales whose sale time is in [from, to) and whose entry is below `treeSize`,
+   * less those of them voided below `treeSize` (the money went back to the buyer).
+   */
+  expected(sellerId: string, from: string, to: string, treeSize = Infinity): ExpectedCashResult {
+    const fromMs = Date.parse(from);
+    const toMs = Date.parse(to);
+    const result = { cashSales: 0, cashSalesMinor: 0, voided: 0, voidedMinor: 0, expectedMinor: 0 };
+    const book = this.sellers.get(sellerId);
+    if (!book) return result;
+    for (let i = 0; i < book.seq.length; i++) {
+      if (book.seq[i] >= treeSize || !(book.soldAt[i] >= fromMs && book.soldAt[i] < toMs)) continue;
+      result.cashSales++;
+      result.cashSalesMinor += book.price[i];
+      if (book.voidSeq[i] < treeSize) {
+        result.voided++;
+        result.voidedMinor += book.price[i];
+      }
+    }
+    result.expectedMinor = result.cashSalesMinor - result.voidedMinor;
+    return result;
+  }
+}
+
 /**
  * The cash a seller should hold for a cash session: the cash sales journaled for that seller whose
  * sale time is in [from, to), less those of them voided since (the money went back to the buyer).
  * Feed the raffle's TICKETS_SOLD and TICKETS_VOIDED entries in seq order.
  */
 export class ExpectedCash {
-  private readonly fromMs: number;
-  private readonly toMs: number;
-  private readonly sessionOrders = new Map<string, number>();
-  private sales = 0;
-  private voids = 0;
-  private cashMinor = 0;
-  private voidedMinor = 0;
+  private readonly book = new CashSalesBook();
 
   constructor(
     private readonly sellerId: string,
-    from: string,
-    to: string,
-  ) {
-    this.fromMs = Date.parse(from);
-    this.toMs = Date.parse(to);
-  }
+    private readonly from: string,
+    private readonly to: string,
+  ) {}
 
   add(entry: Readonly<JournalEntry>): void {
-    const p = entry.payload as Record<string, unknown>;
-    if (entry.type === 'TICKETS_SOLD') {
-      const payment = p.payment as Record<string, unknown> | null | undefined;
-      if (p.sellerId !== this.sellerId || payment?.provider !== 'cash') return;
-      const at = Date.parse(text(p, 'soldAt'));
-      if (!(at >= this.fromMs && at < this.toMs)) return;
-      const price = integer(p, 'priceMinor');
-      this.sessionOrders.set(text(p, 'orderId'), price);
-      this.sales++;
-      this.cashMinor += price;
-    } else if (entry.type === 'TICKETS_VOIDED') {
-      // A cancellation's summary names no orders: it voids every order not voided before.
-      const orders = typeof p.orderId === 'string' ? [p.orderId] : [...this.sessionOrders.keys()];
-      for (const orderId of orders) {
-        const price = this.sessionOrders.get(orderId);
-        if (price === undefined) continue;
-        this.sessionOrders.delete(orderId);
-        this.voids++;
-        this.voidedMinor += price;
-      }
-    }
+    this.book.add(entry);
   }
 
-  result(): {
-    cashSales: number;
-    cashSalesMinor: number;
-    voided: number;
-    voidedMinor: number;
-    expectedMinor: number;
-  } {
-    return {
-      cashSales: this.sales,
-      cashSalesMinor: this.cashMinor,
-      voided: this.voids,
-      voidedMinor: this.voidedMinor,
-      expectedMinor: this.cashMinor - this.voidedMinor,
-    };
+  result(): ExpectedCashResult {
+    return this.book.expected(this.sellerId, this.from, this.to);
   }
 }

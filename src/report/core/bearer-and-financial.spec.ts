@@ -191,11 +191,12 @@ describe('FinancialSummaryFold', () => {
         recordId: 'c1',
         amountMinor: -50,
         date: '2026-12-01',
-        sellerId: 's',
-        sessionFrom: 'a',
-        sessionTo: 'b',
+        sellerId: 'sam',
+        sessionFrom: '2026-12-01T00:00:00.000Z',
+        sessionTo: '2026-12-01T02:00:00.000Z',
         countedMinor: 950,
         expectedMinor: 1_000,
+        expectedAtTreeSize: 8,
       },
       '2026-12-03T00:00:00.000Z',
     );
@@ -244,8 +245,41 @@ describe('FinancialSummaryFold', () => {
     ]);
     expect(result.raffle).toMatchObject({ grossReceiptsMinor: 1_000, prizesMinor: 450, netIncomeMinor: 300 });
     expect(result.records.EXPENSE).toEqual({ records: 3, amountMinor: 250 });
+    // Sam's cash in the session: b (1000); a was sold before it. 950 counted: 50 short, as stated.
+    expect(result.cashCounts).toEqual({ checked: 1, differing: [] });
     expect(result.unreadEntries).toBe(0);
     expect(fold.recordsSeen().map((r) => r.recordId)).toEqual(['e1', 'e2', 'e3', 'u1', 'd1', 'c1']);
+  });
+
+  it('lists a cash count whose stated expected cash is not the journal’s at its tree size', () => {
+    const { entries, add, sold } = builder();
+    sold('a', 1, 1, 1_000, '2026-12-01T08:00:00.000Z');
+    sold('b', 2, 2, 1_000, '2026-12-01T09:00:00.000Z');
+    const count = (recordId: string, expectedMinor: number, expectedAtTreeSize: number) =>
+      add(
+        'CASH_COUNT_RECORDED',
+        {
+          recordId,
+          amountMinor: 1_500 - expectedMinor,
+          date: '2026-12-01',
+          sellerId: 'sam',
+          sessionFrom: '2026-12-01T08:00:00.000Z',
+          sessionTo: '2026-12-01T10:00:00.000Z',
+          countedMinor: 1_500,
+          expectedMinor,
+          expectedAtTreeSize,
+        },
+        '2026-12-01T10:00:00.000Z',
+      );
+    count('right', 2_000, 2);
+    count('at-one-sale', 1_000, 1);
+    count('wrong', 1_000, 2);
+    const fold = new FinancialSummaryFold(RAFFLE);
+    for (const e of entries) fold.add(e);
+    expect(fold.result().cashCounts).toEqual({
+      checked: 3,
+      differing: [{ recordId: 'wrong', statedExpectedMinor: 1_000, journalExpectedMinor: 2_000 }],
+    });
   });
 
   it('limits every figure to the period, and counts an unreadable record instead of skipping it silently', () => {

@@ -18,6 +18,7 @@
 
 import type { JournalEntry } from '../../ledger/core/entry.js';
 import {
+  CashSalesBook,
   type FinanceKind,
   type FinanceRecordSeen,
   readFinanceEntry,
@@ -45,6 +46,14 @@ export interface FinancialSummaryTotals {
   records: Record<FinanceKind, { records: number; amountMinor: number }>;
   /** Prizes awarded with no amount (described prizes): counted 0 above. */
   prizesWithoutAmount: number;
+  /**
+   * The cash counts of the period, each recomputed from the journal at its `expectedAtTreeSize`
+   * (CashSalesBook): those whose stated expected cash, or over/short, is not the journal's are listed.
+   */
+  cashCounts: {
+    checked: number;
+    differing: Array<{ recordId: string; statedExpectedMinor: number; journalExpectedMinor: number }>;
+  };
   unreadEntries: number;
 }
 
@@ -74,6 +83,8 @@ export class FinancialSummaryFold {
   private readonly awards: Array<{ drawId: string; time: string; amountMinor: number | null }> = [];
   private readonly redrawOf = new Map<string, string>();
   private readonly records: FinanceRecordSeen[] = [];
+  private readonly cash = new CashSalesBook();
+  private readonly cashCounts: FinancialSummaryTotals['cashCounts'] = { checked: 0, differing: [] };
   private unread = 0;
 
   constructor(
@@ -88,6 +99,7 @@ export class FinancialSummaryFold {
     if (entry.subject !== `raffle/${this.raffleId}`) return;
     const p = entry.payload as Record<string, unknown>;
     try {
+      if (entry.type === 'TICKETS_SOLD' || entry.type === 'TICKETS_VOIDED') this.cash.add(entry);
       switch (entry.type) {
         case 'TICKETS_SOLD':
           return this.count(String(p.soldAt), 'salesMinor', amount(p, 'priceMinor'));
@@ -117,11 +129,31 @@ export class FinancialSummaryFold {
           if (!this.inPeriod(at)) return;
           this.records.push(record);
           this.count(at, FIGURE_OF_KIND[record.kind], record.amountMinor);
+          if (record.kind === 'CASH_COUNT' && record.reverses === null)
+            this.checkCashCount(record.recordId, p);
         }
       }
     } catch (error) {
       if (!(error instanceof UnreadableFinancePayload)) throw error;
       this.unread++;
+    }
+  }
+
+  private checkCashCount(recordId: string, p: Record<string, unknown>): void {
+    const stated = amount(p, 'expectedMinor');
+    const journal = this.cash.expected(
+      String(p.sellerId),
+      String(p.sessionFrom),
+      String(p.sessionTo),
+      amount(p, 'expectedAtTreeSize'),
+    ).expectedMinor;
+    this.cashCounts.checked++;
+    if (stated !== journal || amount(p, 'amountMinor') !== amount(p, 'countedMinor') - journal) {
+      this.cashCounts.differing.push({
+        recordId,
+        statedExpectedMinor: stated,
+        journalExpectedMinor: journal,
+      });
     }
   }
 
@@ -154,7 +186,14 @@ export class FinancialSummaryFold {
       records[r.kind].records++;
       records[r.kind].amountMinor += r.amountMinor;
     }
-    return { raffle: complete(sum), months: lines, records, prizesWithoutAmount, unreadEntries: this.unread };
+    return {
+      raffle: complete(sum),
+      months: lines,
+      records,
+      prizesWithoutAmount,
+      cashCounts: { checked: this.cashCounts.checked, differing: [...this.cashCounts.differing] },
+      unreadEntries: this.unread,
+    };
   }
 
   /**
