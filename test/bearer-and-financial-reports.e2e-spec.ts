@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { totalsCollector } from '../src/report/core/report-totals.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
 import { shortRaffle, until } from './support/draws.js';
+import { startFakeStripe, type FakeStripe } from './support/fake-stripe.js';
 import { journal } from './support/journal.js';
 import { order, type Headers } from './support/sales.js';
 
@@ -22,6 +23,7 @@ interface Sold {
  */
 describe.each(['pglite', 'postgres'] as const)('bearer-ticket and financial reports on %s', (engine) => {
   let t: TestApp;
+  let stripe: FakeStripe;
   let admin: Headers;
   let operator: Headers;
   let auditor: Headers;
@@ -58,9 +60,14 @@ describe.each(['pglite', 'postgres'] as const)('bearer-ticket and financial repo
   }
 
   beforeAll(async () => {
+    stripe = await startFakeStripe();
     t = await startTestApp({
       engine,
       env: {
+        PAYMENT_PROVIDERS: 'stripe,cash',
+        STRIPE_SECRET_KEY: stripe.secretKey,
+        STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+        STRIPE_API_URL: stripe.url,
         PUBLIC_STATS_CACHE_MS: '0',
         SALES_SCHEDULER_INTERVAL_MS: '100',
         DRAW_SCHEDULER_INTERVAL_MS: '100',
@@ -72,18 +79,40 @@ describe.each(['pglite', 'postgres'] as const)('bearer-ticket and financial repo
     auditor = bearer(await t.token(['auditor'], 'ada-auditor'));
     sam = bearer(await t.token(['seller'], 'sam-seller'));
     kim = bearer(await t.token(['seller'], 'kim-seller'));
-    raffleId = (await shortRaffle(t, admin, { closeInMs: 8_000 })).id;
+    const storefront = bearer(await t.token(['seller'], 'storefront'));
+    raffleId = (
+      await shortRaffle(t, admin, {
+        closeInMs: 8_000,
+        overrides: { jurisdiction: 'GLI31-DEFAULT', channels: ['ONLINE', 'POS', 'CASHIER'] },
+      })
+    ).id;
     const sessionFrom = new Date(Date.now() - 1_000).toISOString();
     const sell = async (headers: Headers, body: object) => {
       const response = await order(t, raffleId, headers, body);
       if (response.statusCode !== 201) throw new Error(`order: ${response.statusCode} ${response.body}`);
       sold.push(response.json());
     };
-    // Sam at POS 01: three singles in cash (1-3) and a 30-pack by card (4-33: the test provider, which
-    // settles at the sale as a card terminal does); Kim at the cashier: two 5-packs in cash (34-43).
+    // Sam at POS 01: three singles in cash (1-3); online, a 30-pack paid by card through Stripe (4-33:
+    // numbered when Stripe's signed webhook confirms the payment); Kim at the cashier: two 5-packs in
+    // cash (34-43).
     for (let i = 0; i < 3; i++)
       await sell(sam, { packageId: 'one', channel: 'POS', paymentMethod: 'cash', deviceId: 'pos-01' });
-    await sell(sam, { packageId: 'thirty', channel: 'POS', paymentMethod: 'test', deviceId: 'pos-01' });
+    const held = await order(t, raffleId, storefront, {
+      packageId: 'thirty',
+      channel: 'ONLINE',
+      paymentMethod: 'stripe',
+    });
+    if (held.statusCode !== 201) throw new Error(`online order: ${held.statusCode} ${held.body}`);
+    const paid = stripe.webhook('payment_intent.succeeded', stripe.succeed(held.json().payment.intentId));
+    const delivered = await t.app.inject({
+      method: 'POST',
+      url: '/v1/payments/stripe/webhook',
+      payload: paid.payload,
+      headers: { 'content-type': 'application/json', 'stripe-signature': paid.signature },
+      remoteAddress: '54.187.174.169',
+    });
+    if (delivered.statusCode !== 200) throw new Error(`webhook: ${delivered.statusCode} ${delivered.body}`);
+    sold.push(await json(`/v1/orders/${held.json().orderId}`));
     await sell(kim, { packageId: 'five', channel: 'CASHIER', paymentMethod: 'cash' });
     await sell(kim, { packageId: 'five', channel: 'CASHIER', paymentMethod: 'cash' });
     // Sam's first receipt is printed twice more; Kim's second 5-pack is voided and its cash handed back.
@@ -134,7 +163,7 @@ describe.each(['pglite', 'postgres'] as const)('bearer-ticket and financial repo
       date: today,
       reference: 'DEP-0001',
     });
-    // Sam took 3 x 1000 in cash (the card sale is not in the drawer); 2500 counted: 500 short.
+    // Sam took 3 x 1000 in cash (the card sale online is not in any drawer); 2500 counted: 500 short.
     await post(`${finance}/cash-counts`, {
       sellerId: 'sam-seller',
       sessionFrom,
@@ -145,6 +174,7 @@ describe.each(['pglite', 'postgres'] as const)('bearer-ticket and financial repo
   }, 90_000);
   afterAll(async () => {
     await t?.close();
+    await stripe?.stop();
     rmSync(pdfDir, { recursive: true, force: true });
   });
 
@@ -196,7 +226,18 @@ describe.each(['pglite', 'postgres'] as const)('bearer-ticket and financial repo
       refund: null,
       reprints: 2,
     });
-    expect(rows[3]).toMatchObject({ first: 4, last: 33, payment: 'test', priceMinor: 5_000, reprints: 0 });
+    expect(rows[3]).toMatchObject({
+      first: 4,
+      last: 33,
+      codeHash: sha(sold[3].receipt.verificationCode),
+      sellerId: 'storefront',
+      channel: 'ONLINE',
+      deviceId: null,
+      payment: 'stripe',
+      priceMinor: 5_000,
+      status: winning === 3 ? 'WINNER' : 'VALID',
+      reprints: 0,
+    });
     expect(rows[5]).toMatchObject({
       first: 39,
       last: 43,
