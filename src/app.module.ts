@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DrawModule } from './draw/draw.module.js';
+import { FinanceModule } from './finance/finance.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { JurisdictionModule } from './jurisdiction/jurisdiction.module.js';
@@ -36,6 +37,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   IntegrityModule,
   DrawModule,
   ResultsModule,
+  FinanceModule,
   ReportModule,
   ComplaintModule,
   PrivacyModule,

@@ -68,6 +68,19 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
       async () => (await t.app.inject({ method: 'GET', url: `/v1/raffles/${raffleId}/results` })).json(),
       (r) => r.prizes[0].status === 'DRAWN',
     );
+    const expense = await t.app.inject({
+      method: 'POST',
+      url: `/v1/finance/raffles/${raffleId}/expenses`,
+      payload: {
+        amountMinor: 1_500,
+        currency: 'CAD',
+        date: new Date().toISOString().slice(0, 10),
+        category: 'printing',
+        payee: 'Prairie Print Ltd.',
+      },
+      headers: operator,
+    });
+    expect(expense.statusCode).toBe(201);
     const anchored = await t.app.inject({ method: 'POST', url: '/v1/ledger/anchor', headers: admin });
     expect(anchored.statusCode).toBe(201);
     verifierKey = (
@@ -105,6 +118,8 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
       'draws-and-winners',
       'voids-and-refunds',
       'unclaimed-prizes',
+      'bearer-tickets',
+      'financial-summary',
     ]) {
       for (const format of ['json', 'csv', 'pdf'])
         expect(paths).toContain(`reports/${raffleId}/${kind}.${format}`);
@@ -119,7 +134,7 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
     const { status, stdout } = await verify(bundle);
     expect(stdout).toContain('Fairdraw journal verification: OK');
     expect(stdout).toContain('Fairdraw bundle verification: OK');
-    expect(stdout).toContain('reports          7 of 7 recomputed from the journal and equal');
+    expect(stdout).toContain('reports          9 of 9 recomputed from the journal and equal');
     expect(stdout).toMatch(/1 of 1 draws replayed/);
     expect(status).toBe(0);
     // Without a key of their own, the verifier says the key came from the bundle.
@@ -144,6 +159,45 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
     expect(status).toBe(1);
     expect(stdout).toContain('Fairdraw bundle verification: FAILED');
     expect(stdout).toMatch(/totals\.sales\.amountMinor: the report states \d+, the journal gives \d+/);
+  });
+
+  it('refuses a financial summary whose expenses were changed, and a bearer-ticket report with a receipt’s status changed', async () => {
+    const path = `reports/${raffleId}/financial-summary.json`;
+    const dir = tampered(
+      'financial-summary',
+      (d) => {
+        const report = JSON.parse(readFileSync(join(d, path), 'utf8'));
+        expect(report.totals.raffle.expensesMinor).toBe(1_500);
+        report.totals.raffle.expensesMinor = 500;
+        report.totals.raffle.netIncomeMinor += 1_000;
+        writeFileSync(join(d, path), JSON.stringify(report));
+        return path;
+      },
+      true,
+    );
+    const { status, stdout } = await verify(dir);
+    expect(status).toBe(1);
+    expect(stdout).toContain('totals.raffle.expensesMinor: the report states 500, the journal gives 1500');
+
+    const bearerPath = `reports/${raffleId}/bearer-tickets.json`;
+    const bearerDir = tampered(
+      'bearer-tickets',
+      (d) => {
+        const report = JSON.parse(readFileSync(join(d, bearerPath), 'utf8'));
+        const rows = report.sections.find((s: { id: string }) => s.id === 'receipts').rows;
+        // The voided 5-pack (refunded, or still voided if its refund is not done yet) shown as valid.
+        const voided = rows.find((r: { status: string }) => r.status === 'REFUNDED' || r.status === 'VOIDED');
+        voided.status = 'VALID';
+        writeFileSync(join(d, bearerPath), JSON.stringify(report));
+        return bearerPath;
+      },
+      true,
+    );
+    const bearerChecked = await verify(bearerDir);
+    expect(bearerChecked.status).toBe(1);
+    expect(bearerChecked.stdout).toMatch(
+      /receipts: (VOIDED|REFUNDED) rows add up to \{"amountMinor":0,"orders":0,"tickets":0\}, the journal gives \{"amountMinor":2000,"orders":1,"tickets":5\}/,
+    );
   });
 
   it('refuses a register whose rows do not add up to the journal, a changed PDF, and an added file', async () => {

@@ -143,6 +143,8 @@ const phases = [
   ['ticket register, ranges (CSV)', `${base}/ticket-register?format=csv`],
   ['ticket register, one row per number (CSV)', `${base}/ticket-register?format=csv&rows=numbers`],
   ['raffle summary (PDF)', `${base}/summary?format=pdf`],
+  ['bearer tickets, one row per receipt (CSV)', `${base}/bearer-tickets?format=csv`],
+  ['financial summary (JSON)', `${base}/financial-summary`],
 ];
 const loadBefore = loadavg()
   .map((l) => l.toFixed(2))

@@ -15,6 +15,7 @@ export const EVENT_CATEGORIES = [
   'draws',
   'complaints',
   'privacy',
+  'finance',
   'other',
 ] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
@@ -69,6 +70,12 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   COMPLAINT_FILED: 'complaints',
   COMPLAINT_STATUS_CHANGED: 'complaints',
   PERSONAL_DATA_ERASED: 'privacy',
+  // The licensee's financial records (RPT-7, src/finance).
+  EXPENSE_RECORDED: 'finance',
+  PROCEEDS_USE_RECORDED: 'finance',
+  DEPOSIT_RECORDED: 'finance',
+  CASH_COUNT_RECORDED: 'finance',
+  FINANCE_RECORD_REVERSED: 'finance',
 };
 
 export function eventCategory(type: string): EventCategory {

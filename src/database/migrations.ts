@@ -14,6 +14,7 @@ import * as ticketReprint from '../ticket/migrations/20261206_11_ticket_receipt_
 import * as prizeClaims from '../draw/migrations/20261206_51_prize_claims.js';
 import * as complaint from '../complaint/migrations/20261206_60_complaint.js';
 import * as privacy from '../privacy/migrations/20261206_70_privacy.js';
+import * as finance from '../finance/migrations/20261206_60_finance.js';
 
 /**
  * Every migration of every module, in one ordered list. Names sort in the order they run
@@ -36,4 +37,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261206_51_prize_claims': prizeClaims,
   '20261206_60_complaint': complaint,
   '20261206_70_privacy': privacy,
+  '20261206_60_finance': finance,
 };

@@ -22,6 +22,8 @@ export const RAFFLE_REPORTS: Record<Exclude<ReportKind, 'significant-events' | '
   'draws-and-winners': 'draws',
   'voids-and-refunds': 'voids-and-refunds',
   'unclaimed-prizes': 'unclaimed-prizes',
+  'bearer-tickets': 'bearer-tickets',
+  'financial-summary': 'financial-summary',
 };
 const FORMATS = ['json', 'csv', 'pdf'] as const;
 

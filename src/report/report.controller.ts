@@ -89,6 +89,30 @@ export class ReportController {
     return this.reports.render('unclaimed-prizes', { ...query, raffleId: params.raffleId });
   }
 
+  @Get('raffles/:raffleId/bearer-tickets')
+  @Authenticated({ roles: ['admin', 'operator', 'auditor'] })
+  @RaffleReport(
+    'Bearer tickets (RPT-5): every receipt issued, with its numbers, package, price, validation-number hash, seller, channel, device, sale time, payment, status and reprints; streamed',
+  )
+  bearerTickets(
+    @Param() params: ReportRaffleParamsDto,
+    @Query() query: ReportQueryDto,
+  ): Promise<StreamableFile> {
+    return this.reports.render('bearer-tickets', { ...query, raffleId: params.raffleId });
+  }
+
+  @Get('raffles/:raffleId/financial-summary')
+  @Authenticated({ roles: ['admin', 'operator', 'auditor'] })
+  @RaffleReport(
+    'Financial summary (RPT-7) per raffle and per UTC month: gross receipts, prizes, expenses, net income, use of proceeds, cash over/short, deposits',
+  )
+  financialSummary(
+    @Param() params: ReportRaffleParamsDto,
+    @Query() query: ReportQueryDto,
+  ): Promise<StreamableFile> {
+    return this.reports.render('financial-summary', { ...query, raffleId: params.raffleId });
+  }
+
   @Get('significant-events')
   @Authenticated({ roles: ['admin', 'operator', 'auditor'] })
   @RaffleReport(

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ComplaintModule } from '../complaint/complaint.module.js';
 import { DrawModule } from '../draw/draw.module.js';
+import { FinanceModule } from '../finance/finance.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { RaffleModule } from '../raffle/raffle.module.js';
 import { TicketModule } from '../ticket/ticket.module.js';
@@ -13,7 +14,15 @@ import { ReportService } from './report.service.js';
  * LedgerService and AuditService, and the records of other modules through their services.
  */
 @Module({
-  imports: [LedgerModule, RaffleModule, TicketModule, AuditModule, DrawModule, ComplaintModule],
+  imports: [
+    LedgerModule,
+    RaffleModule,
+    TicketModule,
+    AuditModule,
+    DrawModule,
+    ComplaintModule,
+    FinanceModule,
+  ],
   controllers: [ReportController],
   providers: [ReportService],
   exports: [ReportService],

@@ -6,11 +6,15 @@ import { DomainException } from '../common/domain.exception.js';
 import { ComplaintService, type ComplaintReportScope } from '../complaint/complaint.service.js';
 import { COMPLAINT_ENTRY_TYPES } from '../complaint/core/complaint-totals.js';
 import { DrawService } from '../draw/draw.service.js';
+import type { FinanceKind, FinanceRecordSeen } from '../finance/core/finance-entries.js';
+import { FinanceService } from '../finance/finance.service.js';
 import { claimDeadline } from '../draw/prize-claim-rules.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { RaffleService, type FrozenRaffle, type RaffleView } from '../raffle/raffle.service.js';
 import { TicketService } from '../ticket/ticket.service.js';
 import type { RegisterRange } from '../ticket/ticket-register.js';
+import { RECEIPT_STATUSES, type BearerTicketFold, type BearerTicketTotals } from './core/bearer-tickets.js';
+import type { FinancialSummaryTotals } from './core/financial-summary.js';
 import type { RaffleJournalTotals, SellerTally } from './core/raffle-journal-totals.js';
 import { renderCsv } from './core/render-csv.js';
 import { renderJson } from './core/render-json.js';
@@ -60,6 +64,8 @@ const TITLES: Record<ReportKind, string> = {
   'significant-events': 'Significant events',
   'unclaimed-prizes': 'Unclaimed prizes',
   complaints: 'Complaints',
+  'bearer-tickets': 'Bearer tickets (every receipt issued)',
+  'financial-summary': 'Financial summary',
 };
 
 const DAY_MS = 86_400_000;
@@ -80,6 +86,7 @@ export class ReportService {
     private readonly audit: AuditService,
     private readonly drawService: DrawService,
     private readonly complaints: ComplaintService,
+    private readonly finance: FinanceService,
   ) {}
 
   /** Checkpoints anchored outside the database, for an export bundle. */
@@ -121,6 +128,7 @@ export class ReportService {
             sales: await this.tickets.salesSummary(raffle.view.id),
             draws: await this.drawService.drawsOf(raffle.view.id),
             seals: await this.drawService.sealsOf(raffle.view.id),
+            finance: kind === 'financial-summary' ? await this.finance.totals(raffle.view.id) : null,
           }
         : null;
     const digest = await this.ledger.digestAt(request.atTreeSize ?? (await this.ledger.treeSize()));
@@ -181,7 +189,14 @@ export class ReportService {
       return doc;
     }
     const t = fold!;
-    doc.reconciliation = reconciliation(t, operational, raffle!.view, current, settled);
+    doc.reconciliation = reconciliation(
+      t,
+      operational,
+      raffle!.view,
+      current,
+      settled,
+      kind === 'financial-summary' ? (totals as unknown as FinancialSummaryTotals).records : null,
+    );
     switch (kind) {
       case 'raffle-summary':
         doc.sections = summarySections(t, raffle!.frozen);
@@ -204,6 +219,18 @@ export class ReportService {
         break;
       case 'unclaimed-prizes':
         doc.sections = [unclaimedSection(t, raffle!.frozen, new Date())];
+        break;
+      case 'bearer-tickets':
+        doc.sections = [
+          bearerTotalsSection(totals as unknown as BearerTicketTotals),
+          this.receiptsSection(raffle!.view.id, digest.treeSize, collector.bearer!, raffle!.frozen),
+        ];
+        break;
+      case 'financial-summary':
+        doc.sections = financialSections(
+          totals as unknown as FinancialSummaryTotals,
+          collector.finance!.recordsSeen(),
+        );
         break;
     }
     return doc;
@@ -234,6 +261,48 @@ export class ReportService {
         ? 'The complaints filed in scope, by their status now: journal against the records'
         : 'The journal did not integrate every committed entry in time: differences may be entries still queued',
     );
+  }
+
+  /** Every receipt, one row each, from a second read of the raffle's TICKETS_SOLD entries (streamed). */
+  private receiptsSection(
+    raffleId: string,
+    treeSize: number,
+    bearer: BearerTicketFold,
+    raffle: FrozenRaffle,
+  ): ReportSection {
+    const entries = this.ledger.entries({ subject: `raffle/${raffleId}`, types: ['TICKETS_SOLD'], treeSize });
+    const label = new Map(raffle.rules.packages.map((p) => [p.id, p.label ?? p.id]));
+    return {
+      id: 'receipts',
+      title: 'Every receipt issued, in journal order (RPT-5)',
+      note:
+        'The validation number is the bearer’s proof of a winning ticket, so it is never printed here: codeHash is its SHA-256 as journaled in TICKETS_SOLD, which anyone holding the ticket can compute and match. ' +
+        'status: VALID, WINNER (holds a standing winning number), VOIDED (refund requested or failed: see refund), REFUNDED (refund completed). reprints: RECEIPT_REPRINTED copies.',
+      columns: [
+        { key: 'seq', label: 'Seq', kind: 'int', width: 0.5 },
+        { key: 'orderId', label: 'Order', width: 2.35 },
+        { key: 'first', label: 'First', kind: 'int', width: 0.95 },
+        { key: 'last', label: 'Last', kind: 'int', width: 0.95 },
+        { key: 'tickets', label: 'Tickets', kind: 'int', width: 0.75 },
+        { key: 'package', label: 'Package', width: 1.1 },
+        { key: 'priceMinor', label: 'Price', kind: 'money', width: 1 },
+        { key: 'codeHash', label: 'Validation no. SHA-256', width: 3.1 },
+        { key: 'sellerId', label: 'Seller', width: 1.1 },
+        { key: 'channel', label: 'Channel', width: 0.85 },
+        { key: 'deviceId', label: 'Device', width: 0.8 },
+        { key: 'soldAt', label: 'Sold at (UTC)', width: 2.2 },
+        { key: 'payment', label: 'Payment', width: 0.85 },
+        { key: 'status', label: 'Status', width: 1.1 },
+        { key: 'refund', label: 'Refund', width: 1.2 },
+        { key: 'reprints', label: 'Reprints', kind: 'int', width: 0.85 },
+      ],
+      rows: (async function* () {
+        for await (const entry of entries) {
+          const row = bearer.row(entry);
+          if (row) yield { ...row, package: `${row.packageId} (${label.get(row.packageId) ?? '?'})` };
+        }
+      })(),
+    };
   }
 
   private eventsSection(filter: ReportFilter, treeSize: number): ReportSection {
@@ -376,10 +445,12 @@ function reconciliation(
     sales: Awaited<ReturnType<TicketService['salesSummary']>>;
     draws: unknown[];
     seals: unknown[];
+    finance: Record<FinanceKind, { records: number; amountMinor: number }> | null;
   } | null,
   view: RaffleView,
   current: boolean,
   settled: boolean,
+  financeJournal: Record<FinanceKind, { records: number; amountMinor: number }> | null,
 ): Reconciliation {
   const journal = {
     'numbers issued': t.numbers.issued,
@@ -395,6 +466,7 @@ function reconciliation(
     'refunds failed': t.refunds.failed.count,
     'sealed draw sets': t.seals.length,
     'draws and redraws': t.draws.length,
+    ...(financeJournal ? financeLines(financeJournal) : {}),
   };
   if (records === null) {
     const why = !current
@@ -419,6 +491,7 @@ function reconciliation(
     'refunds failed': refunds('FAILED').reduce((sum, r) => sum + Number(r.refunds), 0),
     'sealed draw sets': records.seals.length,
     'draws and redraws': records.draws.length,
+    ...(records.finance ? financeLines(records.finance) : {}),
   };
   const note =
     `journal entries of the raffle up to the stated tree size, against the ticket, payment and draw records` +
@@ -432,6 +505,116 @@ function reconciliation(
       ? ''
       : `; entries committed before the report were not all in the journal within ${SETTLE_WAIT_MS / 1000} s`);
   return reconcile(journal, operational, note);
+}
+
+const FINANCE_LABEL: Record<FinanceKind, string> = {
+  EXPENSE: 'expenses',
+  PROCEEDS_USE: 'uses of proceeds',
+  DEPOSIT: 'deposits',
+  CASH_COUNT: 'cash counts',
+};
+
+/** Records (reversals included) and their signed sum, per kind: the journal's or the finance table's. */
+function financeLines(
+  byKind: Record<FinanceKind, { records: number; amountMinor: number }>,
+): Record<string, number> {
+  const lines: Record<string, number> = {};
+  for (const kind of Object.keys(FINANCE_LABEL) as FinanceKind[]) {
+    lines[`${FINANCE_LABEL[kind]} recorded`] = byKind[kind].records;
+    lines[`${FINANCE_LABEL[kind]} (minor units)`] = byKind[kind].amountMinor;
+  }
+  return lines;
+}
+
+function bearerTotalsSection(totals: BearerTicketTotals): ReportSection {
+  const describe: Record<string, string> = {
+    VALID: 'Valid',
+    WINNER: 'Winner (holds a standing winning number)',
+    VOIDED: 'Voided (refund not completed)',
+    REFUNDED: 'Voided and refunded',
+  };
+  return {
+    id: 'receipt-totals',
+    title: 'Receipts issued and what became of them',
+    note:
+      'Receipts issued equals the gross sales of the raffle summary for the same period and tree size; voided and refunded receipts are those of them voided up to the tree size. ' +
+      `Reprints: ${totals.reprints} copies of ${totals.reprintedReceipts} receipts.`,
+    columns: [{ key: 'item', label: 'Receipts', width: 3 }, ...tallyColumns()],
+    rows: [
+      { item: 'Issued (every receipt)', ...totals.issued },
+      ...RECEIPT_STATUSES.map((status) => ({ item: describe[status], ...totals.byStatus[status] })),
+    ],
+  };
+}
+
+function financialSections(totals: FinancialSummaryTotals, records: FinanceRecordSeen[]): ReportSection[] {
+  const f = totals.raffle;
+  const money = (key: string, label: string, width = 1) => ({ key, label, kind: 'money' as const, width });
+  return [
+    {
+      id: 'figures',
+      title: 'Financial summary of the raffle (RPT-7)',
+      note:
+        'Gross receipts = sales - voids; net income = gross receipts - prizes - expenses. Cash over (+) or short (-) and deposits are shown, not added in. ' +
+        'Records are dated by the licensee (UTC); a reversal counts in its record’s month.' +
+        (totals.prizesWithoutAmount > 0
+          ? ` ${totals.prizesWithoutAmount} prize(s) awarded are described, not valued: counted 0.`
+          : '') +
+        ` Cash counts recomputed from the journal at their stated tree size: ${totals.cashCounts.checked}` +
+        (totals.cashCounts.differing.length === 0
+          ? ', each as stated.'
+          : `; DIFFERING: ${totals.cashCounts.differing
+              .map(
+                (d) =>
+                  `${d.recordId} states ${d.statedExpectedMinor} expected, the journal gives ${d.journalExpectedMinor}`,
+              )
+              .join('; ')}.`),
+      columns: [{ key: 'item', label: 'Item', width: 3 }, money('amountMinor', 'Amount')],
+      rows: [
+        { item: 'Gross sales (tickets sold)', amountMinor: f.salesMinor },
+        { item: 'Voids (refunds due)', amountMinor: f.voidsMinor },
+        { item: 'Gross receipts', amountMinor: f.grossReceiptsMinor },
+        { item: 'Prizes awarded', amountMinor: f.prizesMinor },
+        { item: 'Expenses', amountMinor: f.expensesMinor },
+        { item: 'Net income', amountMinor: f.netIncomeMinor },
+        { item: 'Use of proceeds', amountMinor: f.proceedsUsedMinor },
+        { item: 'Cash over (short)', amountMinor: f.cashOverShortMinor },
+        { item: 'Bank deposits', amountMinor: f.depositsMinor },
+      ],
+    },
+    {
+      id: 'months',
+      title: 'By month (UTC)',
+      columns: [
+        { key: 'month', label: 'Month', width: 0.8 },
+        money('salesMinor', 'Sales'),
+        money('voidsMinor', 'Voids'),
+        money('grossReceiptsMinor', 'Gross receipts'),
+        money('prizesMinor', 'Prizes'),
+        money('expensesMinor', 'Expenses'),
+        money('netIncomeMinor', 'Net income'),
+        money('proceedsUsedMinor', 'Use of proceeds'),
+        money('cashOverShortMinor', 'Cash over (short)'),
+        money('depositsMinor', 'Deposits'),
+      ],
+      rows: totals.months.map((m) => ({ ...m })),
+    },
+    {
+      id: 'records',
+      title: 'Financial records and reversals (as journaled)',
+      columns: [
+        { key: 'seq', label: 'Seq', kind: 'int', width: 0.6 },
+        { key: 'kind', label: 'Kind', width: 1.1 },
+        { key: 'date', label: 'Date (UTC)', width: 1 },
+        money('amountMinor', 'Amount'),
+        { key: 'description', label: 'Description', width: 4 },
+        { key: 'reverses', label: 'Reverses', width: 2.4 },
+        { key: 'reason', label: 'Reason', width: 2 },
+        { key: 'recordId', label: 'Record', width: 2.4 },
+      ],
+      rows: records.map((r) => ({ ...r })),
+    },
+  ];
 }
 
 function tallyColumns() {

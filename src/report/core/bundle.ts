@@ -108,6 +108,7 @@ export function bundledReportChecks(reports: readonly BundledReport[]): {
             messages.push(difference);
         }
         if (report.report === 'ticket-register') messages.push(...registerProblems(report));
+        if (report.report === 'bearer-tickets') messages.push(...receiptProblems(report));
         return { path: report.path, report: report.report, ok: messages.length === 0, messages };
       });
     },
@@ -149,6 +150,47 @@ export function differences(
   const b = recomputed === undefined ? 'nothing' : canonicalJson(recomputed as JsonValue);
   if (a !== b) out.push(`${path}: the report states ${a}, the journal gives ${b}`);
   return out;
+}
+
+/**
+ * The bearer-ticket report's rows must add up, status by status, to its totals (which the verifier
+ * recomputed from the journal): a receipt left out, added or given another status is named.
+ */
+function receiptProblems(report: BundledReport): string[] {
+  const receipts = report.sections.find((s) => s.id === 'receipts');
+  const totals = report.totals as {
+    issued?: { orders: number; tickets: number; amountMinor: number };
+    byStatus?: Record<string, { orders: number; tickets: number; amountMinor: number }>;
+    reprints?: number;
+  };
+  if (!receipts || !totals.issued || !totals.byStatus) return ['no receipts section or no receipt totals'];
+  const sum = (rows: Array<Record<string, unknown>>) => ({
+    orders: rows.length,
+    tickets: rows.reduce((n, r) => n + Number(r.tickets), 0),
+    amountMinor: rows.reduce((n, r) => n + Number(r.priceMinor), 0),
+  });
+  const problems: string[] = [];
+  const compare = (what: string, rows: Array<Record<string, unknown>>, expected: object) => {
+    const found = sum(rows);
+    if (canonicalJson(found as JsonValue) !== canonicalJson(expected as JsonValue)) {
+      problems.push(
+        `receipts: ${what} rows add up to ${canonicalJson(found as JsonValue)}, the journal gives ${canonicalJson(expected as JsonValue)}`,
+      );
+    }
+  };
+  compare('all', receipts.rows, totals.issued);
+  for (const [status, expected] of Object.entries(totals.byStatus)) {
+    compare(
+      status,
+      receipts.rows.filter((r) => r.status === status),
+      expected,
+    );
+  }
+  const reprints = receipts.rows.reduce((n, r) => n + Number(r.reprints), 0);
+  if (reprints !== totals.reprints) {
+    problems.push(`receipts: rows count ${reprints} reprints, the journal gives ${String(totals.reprints)}`);
+  }
+  return problems;
 }
 
 /** The register's ranges must tile 1..maximum, and their counts by status equal the journal's. */

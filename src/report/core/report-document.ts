@@ -14,6 +14,8 @@ export const REPORT_KINDS = [
   'significant-events',
   'unclaimed-prizes',
   'complaints',
+  'bearer-tickets',
+  'financial-summary',
 ] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 

@@ -13,6 +13,8 @@ import {
 } from './raffle-journal-totals.js';
 import { complaintTotalsCollector } from '../../complaint/core/complaint-totals.js';
 import type { ReportKind } from './report-document.js';
+import { BearerTicketFold } from './bearer-tickets.js';
+import { FinancialSummaryFold } from './financial-summary.js';
 
 export interface ReportFilter {
   raffleId: string | null;
@@ -30,6 +32,10 @@ export interface TotalsCollector {
   result(): Record<string, unknown>;
   /** The raffle fold behind a raffle report (undefined for significant events). */
   readonly fold?: RaffleJournalFold;
+  /** bearer-tickets: the receipts, for the rows read afterwards. */
+  readonly bearer?: BearerTicketFold;
+  /** financial-summary: the months and the financial records. */
+  readonly finance?: FinancialSummaryFold;
 }
 
 export function totalsCollector(kind: ReportKind, filter: ReportFilter): TotalsCollector {
@@ -44,11 +50,48 @@ export function totalsCollector(kind: ReportKind, filter: ReportFilter): TotalsC
     bySeller: kind === 'sales-by-seller',
     keepVoidsAndRefunds: kind === 'voids-and-refunds',
   });
+  const period = { from: filter.from ?? undefined, to: filter.to ?? undefined };
+  if (kind === 'bearer-tickets') {
+    const bearer = new BearerTicketFold(filter.raffleId, period);
+    return {
+      fold,
+      bearer,
+      add(entry) {
+        fold.add(entry);
+        bearer.add(entry);
+      },
+      result() {
+        const t = fold.result();
+        bearer.markWinners(currentWinners(t).map((w) => w.ticket));
+        return { ...common(t), ...bearer.totals() };
+      },
+    };
+  }
+  if (kind === 'financial-summary') {
+    const finance = new FinancialSummaryFold(filter.raffleId, period);
+    return {
+      fold,
+      finance,
+      add(entry) {
+        fold.add(entry);
+        finance.add(entry);
+      },
+      result() {
+        const t = fold.result();
+        const f = finance.result();
+        return { ...common(t), ...f, unreadEntries: t.unread.length + f.unreadEntries };
+      },
+    };
+  }
   return {
     fold,
     add: (entry) => fold.add(entry),
     result: () => raffleTotals(kind, fold),
   };
+}
+
+function common(t: RaffleJournalTotals) {
+  return { journalEntries: t.entries, lastSeq: t.lastSeq, unreadEntries: t.unread.length };
 }
 
 function raffleTotals(kind: ReportKind, fold: RaffleJournalFold): Record<string, unknown> {
