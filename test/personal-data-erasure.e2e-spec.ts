@@ -6,7 +6,7 @@ import type { Origin } from '../src/audit/significant-event.js';
 import { DatabaseService } from '../src/database/database.service.js';
 import { commitPersonalData } from '../src/draw/core/claim-entries.js';
 import { main as verifyCli } from '../src/ledger/cli/verify.js';
-import { exportLine } from '../src/ledger/core/entry.js';
+import { chainEntries, exportLine, type JournalEntry, ZERO_HASH } from '../src/ledger/core/entry.js';
 import { reasonHash } from '../src/privacy/core/erasure.js';
 import { PrivacyService } from '../src/privacy/privacy.service.js';
 import { bearer, startTestApp, type Engine, type TestApp } from './support/app.js';
@@ -61,9 +61,9 @@ describe.each<Engine>(['postgres', 'pglite'])('erasure of personal data (%s)', (
     );
     return rows[0];
   };
-  const verify = async (name: string) => {
+  const verify = async (name: string, entries?: JournalEntry[]) => {
     const path = join(dir, name);
-    writeFileSync(path, (await journal(t)).map((e) => exportLine(e) + '\n').join(''));
+    writeFileSync(path, (entries ?? (await journal(t))).map((e) => exportLine(e) + '\n').join(''));
     let out = '';
     const status = await verifyCli([path], { stdout: (s) => (out += s), stderr: (s) => (out += s) });
     return { status, out };
@@ -299,6 +299,48 @@ describe.each<Engine>(['postgres', 'pglite'])('erasure of personal data (%s)', (
     const { status, out } = await verify('after-erasure.ndjson');
     expect(out).toContain('Fairdraw journal verification: OK');
     expect(out).toContain('1 prize claims checked against standing draws');
+    expect(out).toContain(
+      'erasures         3 of 3 personal-data erasures matched to a record journaled before them (1 past the retention period checked)',
+    );
+    expect(out).not.toContain('not checked: erasure');
     expect(status).toBe(0);
+  });
+
+  it('names the entry of a tampered erasure, rehashed so that only the erasure check can see it', async () => {
+    const entries = await journal(t);
+    /** The journal with one erasure's payload changed, every hash and link recomputed. */
+    const tampered = (recordId: string, change: Record<string, unknown>) => {
+      const copy = entries.map((e) => JSON.parse(JSON.stringify(e)) as JournalEntry);
+      const target = copy.find((e) => e.type === 'PERSONAL_DATA_ERASED' && e.payload.recordId === recordId)!;
+      Object.assign(target.payload, change);
+      const rechained = chainEntries(
+        ZERO_HASH,
+        0,
+        copy.map((e) => ({ type: e.type, subject: e.subject, payload: e.payload, time: e.time })),
+      );
+      return { entries: rechained, seq: target.seq };
+    };
+
+    // The claim's erasure relabelled as a contact attempt's.
+    const relabelled = tampered(claimId, { recordKind: 'contact-attempt' });
+    const wrongKind = await verify('wrong-kind.ndjson', relabelled.entries);
+    expect(wrongKind.status).toBe(1);
+    expect(wrongKind.out).toContain('Fairdraw journal verification: FAILED');
+    expect(wrongKind.out).toContain(`first bad entry  ${relabelled.seq}`);
+    expect(wrongKind.out).toContain(
+      `entry ${relabelled.seq}: erasure of contact-attempt ${claimId}: ${claimId} is journaled as a claim`,
+    );
+
+    // The complaint's retention-ended erasure dated inside North Dakota's retention period.
+    const filed = entries.find((e) => e.type === 'COMPLAINT_FILED' && e.payload.complaintId === complaintId)!;
+    const early = tampered(complaintId, { erasedAt: filed.payload.filedAt });
+    const tooEarly = await verify('too-early.ndjson', early.entries);
+    expect(tooEarly.status).toBe(1);
+    expect(tooEarly.out).toContain(`first bad entry  ${early.seq}`);
+    expect(tooEarly.out).toMatch(
+      new RegExp(
+        `entry ${early.seq}: erasure of complaint ${complaintId}: basis RETENTION_ENDED at .*, but ND-AG keeps the complaint journaled at entry ${filed.seq} 3 years from the end of the quarter`,
+      ),
+    );
   });
 });

@@ -27,6 +27,7 @@ import {
 } from '../core/verify-journal.js';
 import { bundledReportChecks, type ReportCheckOutcome } from '../../report/core/bundle.js';
 import { type BundleInput, BundleReadError, readBundle } from '../../report/cli/bundle-input.js';
+import { createErasureCheck, type ErasureCheckSummary } from '../../privacy/core/erasure-check.js';
 
 export interface CliOutput {
   stdout(text: string): void;
@@ -44,7 +45,8 @@ Verifies a Fairdraw journal export offline: entry format, gapless seqs, hashes, 
 the Merkle root, signed checkpoints (C2SP tlog-checkpoint notes), and every draw in it: each seal's
 ticket set is recomputed from the sales and voids journaled before it, each draw is replayed from
 its journaled random bytes, and its exclusion is the one its prize's journaled rules set
-(docs/draws.md section 7).
+(docs/draws.md section 7); every prize claim stands on a journaled draw and sale, and every erasure of
+personal data names a record journaled before it, once (docs/privacy.md section 4).
 
 options:
   --checkpoint FILE     a signed checkpoint to check the export against (repeatable)
@@ -204,6 +206,7 @@ function summary(
   draws: DrawCheckSummary,
   exclusions: ExclusionRuleSummary,
   claims: ClaimCheckSummary,
+  erasures: ErasureCheckSummary,
 ): string {
   const lines: string[] = [];
   lines.push(`Fairdraw journal verification: ${result.ok ? 'OK' : 'FAILED'}`);
@@ -238,6 +241,10 @@ function summary(
     `  claims           ${claims.claims} prize claims checked against standing draws (${claims.codesMatched} validation numbers matched to the winning sale), ${claims.contactAttempts} contact attempts`,
   );
   for (const item of claims.notChecked) lines.push(`    not checked: ${item}`);
+  lines.push(
+    `  erasures         ${erasures.matched} of ${erasures.erasures} personal-data erasures matched to a record journaled before them (${erasures.retentionChecked} past the retention period checked)`,
+  );
+  for (const item of erasures.notChecked) lines.push(`    not checked: ${item}`);
   const total = result.problems.length + result.problemsOmitted;
   if (total > 0) {
     lines.push(`  problems (${total}):`);
@@ -329,6 +336,7 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
   });
   const exclusions = createExclusionRuleCheck();
   const claims = createClaimCheck(soldCodes);
+  const erasures = createErasureCheck();
   const reports = bundledReportChecks(options.bundle?.reports ?? []);
   try {
     result = await verifyJournalStream(source, {
@@ -337,6 +345,7 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
         exclusions,
         createPrizeCheck((entry) => amounts.amount(entry)),
         claims,
+        erasures,
         reports.entryCheck,
       ],
       checkpoints: options.checkpoints,
@@ -361,13 +370,20 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
             draws: draws.summary(),
             exclusionRules: exclusions.summary(),
             claims: claims.summary(),
+            erasures: erasures.summary(),
             ...(bundle ? { bundle } : {}),
           },
           null,
           2,
         ) + '\n'
-      : summary(options.exportPath, result, draws.summary(), exclusions.summary(), claims.summary()) +
-          (bundle ? bundleSummary(bundle, options.keyFromBundle) : ''),
+      : summary(
+          options.exportPath,
+          result,
+          draws.summary(),
+          exclusions.summary(),
+          claims.summary(),
+          erasures.summary(),
+        ) + (bundle ? bundleSummary(bundle, options.keyFromBundle) : ''),
   );
   return result.ok && (bundle?.ok ?? true) ? 0 : 1;
 }
