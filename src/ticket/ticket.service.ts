@@ -22,6 +22,7 @@ import { checkOrderRequest, type OrderRequest } from './order-request.js';
 import { toOrderView, type OrderView } from './order-view.js';
 import type { JournalReference } from './receipt.js';
 import { markReplayed } from './replay-marker.js';
+import { ReprintRepository } from './reprint.repository.js';
 import { buyerKey, IDEMPOTENCY_KEY, requestFingerprint } from './request-fingerprint.js';
 import type { NewOrderItem } from './sales-batch.js';
 import { SalesBatcher, type IntegratedEntry } from './sales-batcher.js';
@@ -92,6 +93,7 @@ export class TicketService {
     private readonly repository: SalesRepository,
     private readonly blocks: BlockRepository,
     private readonly ledger: LedgerService,
+    private readonly reprints: ReprintRepository,
   ) {}
 
   registerWinnerSource(source: WinnerSource): void {
@@ -235,12 +237,14 @@ export class TicketService {
   }
 
   private async view(raffle: FrozenRaffle, order: OrderRow): Promise<OrderView> {
-    const [journal, payment, refunds] = await Promise.all([
+    const [journal, payment, refunds, reprints] = await Promise.all([
       this.journalOf(order),
       order.payment_provider === 'stripe' ? this.payments.paymentOf(order.id) : undefined,
       order.status === 'VOIDED' || order.status === 'CANCELLED' ? this.payments.refundsOf([order.id]) : [],
+      // Only an order that has tickets has a receipt to reprint.
+      order.first_number === null ? undefined : this.reprints.summary(order.id),
     ]);
-    return toOrderView(order, raffle, journal, payment, refunds[0]);
+    return toOrderView(order, raffle, journal, payment, refunds[0], reprints);
   }
 
   /** Public check of a validation number: valid, voided or a winner, and nothing about the buyer. */
