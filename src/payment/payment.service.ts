@@ -16,6 +16,7 @@ import { PaymentProviders } from './payment-providers.js';
 import type { PaymentSettlementHandler, RefundOrder, SettlementResult } from './payment-settlement.js';
 import { PaymentRepository, type PaymentRow, type RefundRow } from './payment.repository.js';
 import { interpretStripeEvent, type ProviderEvent } from './providers/stripe-events.js';
+import { PaymentMismatchService } from './payment-mismatch.service.js';
 import { RefundWorker } from './refund-worker.js';
 
 export interface PaymentView {
@@ -50,6 +51,7 @@ export class PaymentService {
     private readonly providers: PaymentProviders,
     private readonly refunds: RefundWorker,
     private readonly audit: AuditService,
+    private readonly mismatches: PaymentMismatchService,
   ) {}
 
   registerSettlementHandler(handler: PaymentSettlementHandler): void {
@@ -303,6 +305,19 @@ export class PaymentService {
             unknownIntentEvent(meaning, eventId, 'payment_intent.succeeded', origin),
             trx,
           );
+          // Listed for an operator to refund or review (GET /v1/payments/mismatches).
+          await this.mismatches.recordUnknownIntent(
+            trx,
+            {
+              provider: 'stripe',
+              intentId: meaning.intentId,
+              eventId,
+              claimedOrderId: meaning.orderId,
+              amountMinor: meaning.amountMinor,
+              currency: meaning.currency,
+            },
+            new Date(),
+          );
           mismatched = true;
         }
       });
@@ -453,8 +468,10 @@ export class PaymentService {
           : undefined) ??
         (await this.repository.refundForUpdate(trx, { providerRefundId: meaning.providerRefundId }));
       if (!refund) {
-        await record(trx, 'unknown-refund');
-        return 'unknown-refund';
+        // Not an order's refund: perhaps the refund of a payment mismatch.
+        const outcome = (await this.mismatches.refundEvent(trx, meaning, origin)) ?? 'unknown-refund';
+        await record(trx, outcome);
+        return outcome;
       }
       const outcome =
         meaning.status === 'succeeded'
@@ -516,7 +533,7 @@ function unknownIntentEvent(
           : null,
       consequence:
         meaning.kind === 'payment-succeeded'
-          ? 'no tickets issued and no automatic refund: the payment is not one Fairdraw took for an order; the licensee reviews it in Stripe'
+          ? 'no tickets issued and no automatic refund: the payment is not one Fairdraw took for an order; an operator refunds it or marks it reviewed (GET /v1/payments/mismatches)'
           : 'no order changed',
     },
   };
