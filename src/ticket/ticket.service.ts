@@ -23,7 +23,7 @@ import { toOrderView, type OrderView } from './order-view.js';
 import type { JournalReference } from './receipt.js';
 import { markReplayed } from './replay-marker.js';
 import { ReprintRepository } from './reprint.repository.js';
-import { buyerKey, IDEMPOTENCY_KEY, requestFingerprint } from './request-fingerprint.js';
+import { buyerKey, IDEMPOTENCY_KEY, orderFingerprint } from './request-fingerprint.js';
 import type { NewOrderItem } from './sales-batch.js';
 import { SalesBatcher, type IntegratedEntry } from './sales-batcher.js';
 import { BlockRepository } from './block.repository.js';
@@ -123,7 +123,7 @@ export class TicketService {
   ): Promise<OrderView> {
     const key = parseIdempotencyKey(idempotencyKey);
     const raffle = await this.requireRaffle(raffleId);
-    const hash = requestFingerprint(raffleId, who.sub, request);
+    const hash = orderFingerprint(raffleId, who.sub, request);
     // A retry of an accepted order gets its order even after sales stopped; anything else is refused.
     if (raffle.status !== 'OPEN') return this.replayOrRefuse(raffle, key, hash, origin);
     const problems = checkOrderRequest(raffle.rules, request);
