@@ -193,6 +193,12 @@ describe.each(['pglite', 'postgres'] as const)('ticket sales on %s', (engine) =>
     }
     const unknown = await order(t, '3f0b8a4e-7d7e-4f5e-9a55-3c2f1d0e9b11', seller);
     expect(unknown.statusCode).toBe(404);
+    const badRaffle = await order(t, 'not-a-raffle', seller);
+    expect(badRaffle.statusCode).toBe(400);
+    expect(badRaffle.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'raffleId', messages: ['raffleId must be a UUID'] }],
+    });
     expect((await order(t, raffle.id, auditor)).statusCode).toBe(403);
     expect((await summary(t, raffle.id, auditor)).numbers).toMatchObject({ issued: 0, sold: 0 });
   });
