@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /** What an Idempotency-Key may look like: 1-255 visible ASCII characters (a UUID is typical). */
@@ -42,7 +42,8 @@ export function orderFingerprint(
     return requestFingerprint(raffleId, caller, request);
   }
   const text = `{"body":{${body}},"caller":${JSON.stringify(caller)},"raffleId":${JSON.stringify(raffleId)}}`;
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot hashing: no Hash object per sale (the same UTF-8 bytes and digest as createHash).
+  return hash('sha256', text, 'hex');
 }
 
 function hasOtherMembers(request: object): boolean {
@@ -53,5 +54,5 @@ function hasOtherMembers(request: object): boolean {
 
 /** A buyer's opaque reference, hashed per raffle: enough to count their tickets, nothing to read back. */
 export function buyerKey(raffleId: string, reference: string): string {
-  return createHash('sha256').update(`${raffleId}\n${reference.trim().toLowerCase()}`).digest('hex');
+  return hash('sha256', `${raffleId}\n${reference.trim().toLowerCase()}`, 'hex');
 }
