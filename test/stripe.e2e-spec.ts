@@ -308,6 +308,17 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
     expect(
       (await deliver(stripe.webhook('refund.updated', { ...refund, status: 'succeeded' }))).json().outcome,
     ).toBe('refund-already-final');
+    // A refund made elsewhere (the dashboard) whose metadata names no id of ours is not ours.
+    const stray = await deliver(
+      stripe.webhook('refund.updated', {
+        ...refund,
+        id: 're_madeinthedashboard',
+        status: 'succeeded',
+        metadata: { refundId: 'not-one-of-ours' },
+      }),
+    );
+    expect(stray.statusCode).toBe(200);
+    expect(stray.json().outcome).toBe('unknown-refund');
   });
 
   it('answers 503 when Stripe is unreachable; the retry with the same key completes the same order', async () => {

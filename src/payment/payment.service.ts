@@ -33,6 +33,7 @@ export interface WebhookResult {
 }
 
 const LEDGER_CHUNK = 1_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Payments and refunds behind the provider port. The ticket module asks here which payment methods
@@ -463,7 +464,8 @@ export class PaymentService {
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
       const refund =
-        (meaning.refundId
+        // The metadata is whatever the refund's creator wrote (the dashboard too): only a UUID can be our id.
+        (meaning.refundId && UUID.test(meaning.refundId)
           ? await this.repository.refundForUpdate(trx, { id: meaning.refundId })
           : undefined) ??
         (await this.repository.refundForUpdate(trx, { providerRefundId: meaning.providerRefundId }));
