@@ -600,6 +600,28 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
     expect([...stripe.refunds.values()].filter((r) => r.payment_intent === reviewMe.id)).toEqual([]);
     expect((await act('00000000-0000-4000-8000-000000000000', 'refund')).statusCode).toBe(404);
 
+    // Stripe unreachable: the mismatch is open again with the failure; the retry refunds it once,
+    // with the same idempotency key.
+    const elsewhereId = unresolved.find((m: { intentId: string }) => m.intentId === elsewhere.id)!.id;
+    stripe.failNext(3);
+    const unreachable = await act(elsewhereId, 'refund');
+    expect(unreachable.statusCode).toBe(200);
+    expect(unreachable.json()).toMatchObject({
+      status: 'OPEN',
+      lastError: expect.stringContaining('Stripe'),
+      resolvedBy: null,
+    });
+    expect((await act(elsewhereId, 'refund')).json()).toMatchObject({ status: 'REFUNDED', lastError: null });
+    expect([...stripe.refunds.values()].filter((r) => r.payment_intent === elsewhere.id)).toHaveLength(1);
+    expect(
+      types(await journal(t, `payment-intent:${elsewhere.id}`)).filter((type) => type !== 'PAYMENT_MISMATCH'),
+    ).toEqual([
+      'PAYMENT_MISMATCH_REFUND_REQUESTED',
+      'PAYMENT_MISMATCH_REFUND_FAILED',
+      'PAYMENT_MISMATCH_REFUND_REQUESTED',
+      'PAYMENT_MISMATCH_REFUNDED',
+    ]);
+
     // A refund Stripe leaves pending is completed by its webhook.
     const pendingId = byIntent.get(pendingMe.id)!.id;
     stripe.refundStatus = 'pending';

@@ -270,6 +270,8 @@ export class PaymentMismatchService {
           provider_refund_id: result.providerRefundId ?? row.provider_refund_id,
           last_error: result.failure,
           claimed_at: null,
+          // Open again: nobody has resolved it (the journal keeps who tried).
+          ...(result.retryable ? { resolved_by: null } : {}),
         });
         await this.journal(
           trx,
