@@ -43,6 +43,7 @@ describe.each(['pglite', 'postgres'] as const)('ticket sales on %s', (engine) =>
       totalMinor: 2_000,
       currency: 'CAD',
     });
+    expect(sold).toMatchObject({ reprints: 0, lastReprintAt: null });
     expect(sold.receipt.draws).toEqual([expect.objectContaining({ prizeId: 'main', kind: 'MAIN' })]);
     expect(sold.receipt.verificationCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
     expect(sold.receipt.journal).toEqual({
@@ -192,6 +193,12 @@ describe.each(['pglite', 'postgres'] as const)('ticket sales on %s', (engine) =>
     }
     const unknown = await order(t, '3f0b8a4e-7d7e-4f5e-9a55-3c2f1d0e9b11', seller);
     expect(unknown.statusCode).toBe(404);
+    const badRaffle = await order(t, 'not-a-raffle', seller);
+    expect(badRaffle.statusCode).toBe(400);
+    expect(badRaffle.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'raffleId', messages: ['raffleId must be a UUID'] }],
+    });
     expect((await order(t, raffle.id, auditor)).statusCode).toBe(403);
     expect((await summary(t, raffle.id, auditor)).numbers).toMatchObject({ issued: 0, sold: 0 });
   });
@@ -333,9 +340,14 @@ describe.each(['pglite', 'postgres'] as const)('ticket sales on %s', (engine) =>
         .sort(),
     ).toEqual(['deviceId', 'reason']);
 
-    // The original record is unchanged: GET still shows the receipt as first issued.
+    // The original record is unchanged: GET still shows the receipt as first issued, and how many
+    // copies were printed again and when the last one was.
     const fetched = await t.app.inject({ method: 'GET', url: `/v1/orders/${sold.orderId}`, headers: seller });
     expect(fetched.json().receipt).toEqual(sold.receipt);
+    const marks = [mark, ...more.map((r) => r.json().reprint)];
+    const lastAt = marks.map((m) => m.reprintedAt as string).sort()[marks.length - 1];
+    expect(fetched.json()).toMatchObject({ reprints: 4, lastReprintAt: lastAt });
+    expect(sold).toMatchObject({ reprints: 0, lastReprintAt: null });
 
     const voided = await t.app.inject({
       method: 'POST',
@@ -344,9 +356,17 @@ describe.each(['pglite', 'postgres'] as const)('ticket sales on %s', (engine) =>
       headers: admin,
     });
     expect(voided.statusCode).toBe(200);
+    expect(voided.json()).toMatchObject({ status: 'VOIDED', reprints: 4, lastReprintAt: lastAt });
     const refused = await reprint(seller);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe('RECEIPT_VOIDED');
+    // A refused reprint counts nothing.
+    const afterRefusal = await t.app.inject({
+      method: 'GET',
+      url: `/v1/orders/${sold.orderId}`,
+      headers: auditor,
+    });
+    expect(afterRefusal.json()).toMatchObject({ reprints: 4, lastReprintAt: lastAt });
 
     const entries = (await journal(t, `raffle/${raffle.id}`)).filter((e) => e.type === 'RECEIPT_REPRINTED');
     expect(entries.map((e) => e.payload.reprint).sort()).toEqual([1, 2, 3, 4]);

@@ -13,6 +13,7 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
   let admin: Headers;
   let storefront: Headers;
   let auditor: Headers;
+  let operator: Headers;
 
   beforeAll(async () => {
     stripe = await startFakeStripe();
@@ -29,6 +30,7 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
     admin = bearer(await t.token(['admin'], 'alice-admin'));
     storefront = bearer(await t.token(['seller'], 'storefront'));
     auditor = bearer(await t.token(['auditor'], 'ada-auditor'));
+    operator = bearer(await t.token(['operator'], 'oscar-operator'));
   });
   afterAll(async () => {
     await t?.close();
@@ -306,6 +308,17 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
     expect(
       (await deliver(stripe.webhook('refund.updated', { ...refund, status: 'succeeded' }))).json().outcome,
     ).toBe('refund-already-final');
+    // A refund made elsewhere (the dashboard) whose metadata names no id of ours is not ours.
+    const stray = await deliver(
+      stripe.webhook('refund.updated', {
+        ...refund,
+        id: 're_madeinthedashboard',
+        status: 'succeeded',
+        metadata: { refundId: 'not-one-of-ours' },
+      }),
+    );
+    expect(stray.statusCode).toBe(200);
+    expect(stray.json().outcome).toBe('unknown-refund');
   });
 
   it('answers 503 when Stripe is unreachable; the retry with the same key completes the same order', async () => {
@@ -462,5 +475,248 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
         expect.objectContaining({ kind: 'UNKNOWN_PAYMENT_INTENT', eventType: 'payment_intent.canceled' }),
       ],
     ]);
+  });
+  it('lists unknown intents’ payments for operators, who refund one through Stripe once or mark it reviewed, each journaled with its origin', async () => {
+    const raffle = await openRaffle(t, admin);
+    const a = (await order(t, raffle.id, storefront, online)).json();
+    // Payments Fairdraw never created (another integration, the dashboard), at Stripe, naming order A
+    // of this raffle (or an order that is not ours); each reported by a signed webhook.
+    const foreignPayment = (suffix: string, orderId: string) => {
+      const intent = {
+        ...stripe.intents.get(a.payment.intentId)!,
+        id: `pi_foreign${suffix}${raffle.id.slice(0, 8)}`,
+        client_secret: `pi_foreign${suffix}_secret_x`,
+        status: 'succeeded',
+        amount_received: 2_000,
+        metadata: { orderId, raffleId: raffle.id },
+      };
+      stripe.intents.set(intent.id, intent);
+      return intent;
+    };
+    const refundMe = foreignPayment('refund', a.orderId);
+    const reviewMe = foreignPayment('review', a.orderId);
+    const pendingMe = foreignPayment('pending', a.orderId);
+    const elsewhere = foreignPayment('elsewhere', '00000000-0000-4000-8000-00000000abcd');
+    for (const intent of [refundMe, reviewMe, pendingMe, elsewhere]) {
+      expect((await deliver(stripe.webhook('payment_intent.succeeded', intent))).json().outcome).toBe(
+        'unknown-intent',
+      );
+    }
+    // Another event about the same payment lists it once.
+    await deliver(stripe.webhook('payment_intent.succeeded', refundMe));
+
+    const list = async (query: string, headers: Headers = operator) =>
+      t.app.inject({ method: 'GET', url: `/v1/payments/mismatches?${query}`, headers });
+    const open = (await list(`raffleId=${raffle.id}`)).json();
+    expect(open).toHaveLength(3);
+    const byIntent = new Map<string, { id: string }>(
+      open.map((m: { intentId: string; id: string }) => [m.intentId, m]),
+    );
+    expect(byIntent.get(refundMe.id)).toEqual({
+      id: expect.any(String),
+      provider: 'stripe',
+      intentId: refundMe.id,
+      kind: 'UNKNOWN_PAYMENT_INTENT',
+      eventId: expect.stringMatching(/^evt_/),
+      claimedOrderId: a.orderId,
+      raffleId: raffle.id,
+      amountMinor: 2_000,
+      currency: 'CAD',
+      status: 'OPEN',
+      detectedAt: expect.any(String),
+      providerRefundId: null,
+      lastError: null,
+      resolvedBy: null,
+      resolvedAt: null,
+      resolutionReason: null,
+    });
+    const unresolved = (await list('', admin)).json();
+    expect(unresolved.find((m: { intentId: string }) => m.intentId === elsewhere.id)).toMatchObject({
+      raffleId: null,
+      claimedOrderId: '00000000-0000-4000-8000-00000000abcd',
+    });
+    expect((await list(`raffleId=${raffle.id}`, auditor)).statusCode).toBe(403);
+    expect((await list(`raffleId=${raffle.id}`, storefront)).statusCode).toBe(403);
+    const badQuery = await list('raffleId=not-a-raffle&status=SOMETIMES&limit=0');
+    expect(badQuery.statusCode).toBe(400);
+    expect(
+      badQuery
+        .json()
+        .fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['limit', 'raffleId', 'status']);
+
+    const act = (id: string, action: 'refund' | 'review', payload?: object, headers: Headers = operator) =>
+      t.app.inject({ method: 'POST', url: `/v1/payments/mismatches/${id}/${action}`, payload, headers });
+    const refundId = byIntent.get(refundMe.id)!.id;
+
+    // Refund: two operators at once refund it once at Stripe, by the PaymentIntent, idempotently.
+    const refunds = await Promise.all([act(refundId, 'refund'), act(refundId, 'refund', undefined, admin)]);
+    expect(refunds.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const refunded = refunds.find((r) => r.statusCode === 200)!.json();
+    expect(refunded).toMatchObject({
+      status: 'REFUNDED',
+      providerRefundId: expect.stringMatching(/^re_/),
+      resolvedAt: expect.any(String),
+    });
+    expect(['MISMATCH_REFUND_IN_PROGRESS', 'MISMATCH_NOT_OPEN']).toContain(
+      refunds.find((r) => r.statusCode === 409)!.json().code,
+    );
+    expect((await act(refundId, 'refund')).json().code).toBe('MISMATCH_NOT_OPEN');
+    expect((await act(refundId, 'review', { reason: 'Too late now' })).json().code).toBe('MISMATCH_NOT_OPEN');
+    const atStripe = [...stripe.refunds.values()].filter((r) => r.payment_intent === refundMe.id);
+    expect(atStripe).toEqual([
+      expect.objectContaining({
+        id: refunded.providerRefundId,
+        amount: 2_000,
+        metadata: { refundId, reason: 'PAYMENT_MISMATCH' },
+      }),
+    ]);
+    expect(
+      stripe.calls.filter(
+        (c) =>
+          c.method === 'POST' &&
+          c.path === '/v1/refunds' &&
+          c.idempotencyKey === `fairdraw-refund-${refundId}`,
+      ),
+    ).toHaveLength(1);
+
+    // Review: the reason is required and journaled; nothing is refunded.
+    const reviewId = byIntent.get(reviewMe.id)!.id;
+    const noReason = await act(reviewId, 'review', { reason: 'x' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().fields.map((f: { field: string }) => f.field)).toEqual(['reason']);
+    expect((await list(`raffleId=${raffle.id}&status=OPEN`)).json()).toHaveLength(2);
+    const reviewed = await act(reviewId, 'review', {
+      reason: 'Licensee test payment from the dashboard, refunded there',
+    });
+    expect(reviewed.statusCode).toBe(200);
+    expect(reviewed.json()).toMatchObject({
+      status: 'REVIEWED',
+      resolvedBy: 'oscar-operator',
+      resolutionReason: 'Licensee test payment from the dashboard, refunded there',
+    });
+    expect((await act(reviewId, 'refund')).json().code).toBe('MISMATCH_NOT_OPEN');
+    expect([...stripe.refunds.values()].filter((r) => r.payment_intent === reviewMe.id)).toEqual([]);
+    expect((await act('00000000-0000-4000-8000-000000000000', 'refund')).statusCode).toBe(404);
+
+    // Stripe unreachable: the mismatch is open again with the failure; the retry refunds it once,
+    // with the same idempotency key.
+    const elsewhereId = unresolved.find((m: { intentId: string }) => m.intentId === elsewhere.id)!.id;
+    stripe.failNext(3);
+    const unreachable = await act(elsewhereId, 'refund');
+    expect(unreachable.statusCode).toBe(200);
+    expect(unreachable.json()).toMatchObject({
+      status: 'OPEN',
+      lastError: expect.stringContaining('Stripe'),
+      resolvedBy: null,
+    });
+    expect((await act(elsewhereId, 'refund')).json()).toMatchObject({ status: 'REFUNDED', lastError: null });
+    expect([...stripe.refunds.values()].filter((r) => r.payment_intent === elsewhere.id)).toHaveLength(1);
+    expect(
+      types(await journal(t, `payment-intent:${elsewhere.id}`)).filter((type) => type !== 'PAYMENT_MISMATCH'),
+    ).toEqual([
+      'PAYMENT_MISMATCH_REFUND_REQUESTED',
+      'PAYMENT_MISMATCH_REFUND_FAILED',
+      'PAYMENT_MISMATCH_REFUND_REQUESTED',
+      'PAYMENT_MISMATCH_REFUNDED',
+    ]);
+
+    // A refund Stripe leaves pending is completed by its webhook.
+    const pendingId = byIntent.get(pendingMe.id)!.id;
+    stripe.refundStatus = 'pending';
+    let waiting;
+    try {
+      waiting = (await act(pendingId, 'refund')).json();
+    } finally {
+      stripe.refundStatus = 'succeeded';
+    }
+    expect(waiting).toMatchObject({
+      status: 'REFUND_PENDING',
+      providerRefundId: expect.stringMatching(/^re_/),
+    });
+    expect((await list(`raffleId=${raffle.id}`)).json().map((m: { status: string }) => m.status)).toEqual([
+      'REFUND_PENDING',
+    ]);
+    const pendingRefund = stripe.refunds.get(waiting.providerRefundId)!;
+    const settled = await deliver(
+      stripe.webhook('refund.updated', { ...pendingRefund, status: 'succeeded' }),
+    );
+    expect(settled.json().outcome).toBe('mismatch-refunded');
+    expect(
+      (await deliver(stripe.webhook('refund.updated', { ...pendingRefund, status: 'succeeded' }))).json()
+        .outcome,
+    ).toBe('mismatch-refund-stale');
+
+    expect((await list(`raffleId=${raffle.id}`)).json()).toEqual([]);
+    expect(
+      (await list(`raffleId=${raffle.id}&status=ALL`))
+        .json()
+        .map((m: { status: string }) => m.status)
+        .sort(),
+    ).toEqual(['REFUNDED', 'REFUNDED', 'REVIEWED']);
+    expect(
+      (await list(`raffleId=${raffle.id}&status=REVIEWED`)).json().map((m: { id: string }) => m.id),
+    ).toEqual([reviewId]);
+    // Order A never changed.
+    expect(await getOrder(a.orderId)).toMatchObject({ status: 'PENDING_PAYMENT', receipt: null });
+
+    const operatorOrigin = {
+      actor: { type: 'user', sub: 'oscar-operator', roles: ['operator'], issuer: 'fairdraw-local' },
+      source: '127.0.0.1',
+      requestId: expect.any(String),
+    };
+    // Two events reported the payment (two PAYMENT_MISMATCH), then one refund request and its outcome.
+    const refundStory = await journal(t, `payment-intent:${refundMe.id}`);
+    expect(types(refundStory)).toEqual([
+      'PAYMENT_MISMATCH',
+      'PAYMENT_MISMATCH',
+      'PAYMENT_MISMATCH_REFUND_REQUESTED',
+      'PAYMENT_MISMATCH_REFUNDED',
+    ]);
+    const refundOrigin =
+      refundStory[2].payload.by === 'oscar-operator'
+        ? operatorOrigin
+        : {
+            ...operatorOrigin,
+            actor: { type: 'user', sub: 'alice-admin', roles: ['admin'], issuer: 'fairdraw-local' },
+          };
+    expect(refundStory[2].payload).toEqual({
+      mismatchId: refundId,
+      provider: 'stripe',
+      intentId: refundMe.id,
+      claimedOrderId: a.orderId,
+      raffleId: raffle.id,
+      amountMinor: 2_000,
+      currency: 'CAD',
+      by: refundOrigin.actor.sub,
+      ...refundOrigin,
+    });
+    expect(refundStory[3].payload).toMatchObject({
+      mismatchId: refundId,
+      providerRefundId: refunded.providerRefundId,
+      ...refundOrigin,
+    });
+    const reviewStory = await journal(t, `payment-intent:${reviewMe.id}`);
+    expect(types(reviewStory)).toEqual(['PAYMENT_MISMATCH', 'PAYMENT_MISMATCH_REVIEWED']);
+    expect(reviewStory[1].payload).toMatchObject({
+      mismatchId: reviewId,
+      previousStatus: 'OPEN',
+      reason: 'Licensee test payment from the dashboard, refunded there',
+      by: 'oscar-operator',
+      ...operatorOrigin,
+    });
+    const pendingStory = await journal(t, `payment-intent:${pendingMe.id}`);
+    expect(types(pendingStory)).toEqual([
+      'PAYMENT_MISMATCH',
+      'PAYMENT_MISMATCH_REFUND_REQUESTED',
+      'PAYMENT_MISMATCH_REFUNDED',
+    ]);
+    // The outcome learnt from Stripe's webhook carries Stripe's origin.
+    expect(pendingStory[2].payload).toMatchObject({
+      mismatchId: pendingId,
+      actor: { type: 'provider', name: 'stripe' },
+      source: STRIPE_ADDRESS,
+    });
   });
 });

@@ -213,11 +213,30 @@ async function main() {
     // autocannon spreads its connections over the replicas' URLs.
     // Each measurement also reports the service processes' CPU time per answered request: under a
     // shared, noisy machine it moves far less than throughput does.
+    // The sales batches of each measurement (every process's /metrics): orders per batch and the
+    // batch transaction's duration, to see how batch size and window trade throughput for latency.
+    const batches = async () => {
+      const total = { count: 0, orders: 0, seconds: 0 };
+      for (const base of bases) {
+        const text = await (await fetch(`${base}/metrics`, { headers: admin })).text();
+        const read = (name) =>
+          Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
+        total.count += read('fairdraw_sales_batch_size_count');
+        total.orders += read('fairdraw_sales_batch_size_sum');
+        total.seconds += read('fairdraw_sales_batch_seconds_sum');
+      }
+      return total;
+    };
     const measured = async (options) => {
       const cpu = () => services.reduce((sum, s) => sum + cpuSeconds(s.child.pid), 0);
+      const batchesBefore = await batches();
       const before = cpu();
       const result = await cannon(options);
       result.cpuMsPerRequest = ((cpu() - before) * 1000) / Math.max(1, result['2xx']);
+      const batchesAfter = await batches();
+      const count = Math.max(1, batchesAfter.count - batchesBefore.count);
+      result.ordersPerBatch = (batchesAfter.orders - batchesBefore.orders) / count;
+      result.batchMs = ((batchesAfter.seconds - batchesBefore.seconds) * 1000) / count;
       return result;
     };
     const sales = (extra) => measured({ url: bases, idReplacement: true, requests: [sale], ...extra });
@@ -265,6 +284,8 @@ async function main() {
           p50: result.latency.p50,
           p99: result.latency.p99,
           cpuMs: result.cpuMsPerRequest,
+          ordersPerBatch: result.ordersPerBatch,
+          batchMs: result.batchMs,
         });
       }
       accepted += s['2xx'] + sf['2xx'];
@@ -284,8 +305,12 @@ async function main() {
     }
 
     const ratio = median(rows.sales.map((row, i) => row.perSecond / rows.health[i].perSecond));
+    const batchColumns = (list) =>
+      list[0].ordersPerBatch > 0
+        ? `${median(list.map((r) => r.ordersPerBatch)).toFixed(1)} | ${ms(median(list.map((r) => r.batchMs)))}`
+        : '— | —';
     const line = (label, list) =>
-      `| ${label} | ${whole(median(list.map((r) => r.perSecond)))} | ${ms(median(list.map((r) => r.p50)))} | ${ms(median(list.map((r) => r.p99)))} | ${median(list.map((r) => r.cpuMs)).toFixed(3)} |`;
+      `| ${label} | ${whole(median(list.map((r) => r.perSecond)))} | ${ms(median(list.map((r) => r.p50)))} | ${ms(median(list.map((r) => r.p99)))} | ${median(list.map((r) => r.cpuMs)).toFixed(3)} | ${batchColumns(list)} |`;
     console.log(
       `\nSales benchmark — ${new Date().toISOString()}; load average (1, 5, 15 min) at start ${loadAtStart}, at end ${loads()}`,
     );
@@ -297,7 +322,7 @@ async function main() {
         `${seconds} s per measurement, median of ${rounds} rounds`,
     );
     console.log(
-      '\n| measurement | per second | p50 ms | p99 ms | service CPU ms per request |\n|---|---:|---:|---:|---:|',
+      '\n| measurement | per second | p50 ms | p99 ms | service CPU ms per request | orders per batch | batch ms |\n|---|---:|---:|---:|---:|---:|---:|',
     );
     console.log(line('GET /health/live, saturation (HTTP ceiling)', rows.health));
     console.log(line('POST orders (1 ticket, cash), saturation', rows.sales));

@@ -57,6 +57,11 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   RECEIPT_REPRINTED: 'sales',
   // A payment that is not the one taken for its order (unknown intent, wrong amount): possible fraud.
   PAYMENT_MISMATCH: 'security',
+  // What an operator did about one (src/payment/payment-mismatch.service.ts), and its outcome.
+  PAYMENT_MISMATCH_REFUND_REQUESTED: 'security',
+  PAYMENT_MISMATCH_REFUNDED: 'security',
+  PAYMENT_MISMATCH_REFUND_FAILED: 'security',
+  PAYMENT_MISMATCH_REVIEWED: 'security',
   TICKETS_VOIDED: 'voids',
   REFUND_REQUESTED: 'voids',
   REFUND_COMPLETED: 'voids',

@@ -11,6 +11,7 @@ import * as draw from '../draw/migrations/20261123_50_draw.js';
 import * as ledgerQueueIdBlocks from '../ledger/migrations/20261206_01_ledger_queue_id_blocks.js';
 import * as ticketBlockKeys from '../ticket/migrations/20261206_11_ticket_block_idempotency.js';
 import * as ticketReprint from '../ticket/migrations/20261206_11_ticket_receipt_reprint.js';
+import * as paymentMismatch from '../payment/migrations/20261206_12_payment_mismatch.js';
 import * as prizeClaims from '../draw/migrations/20261206_51_prize_claims.js';
 import * as complaint from '../complaint/migrations/20261206_60_complaint.js';
 import * as privacy from '../privacy/migrations/20261206_70_privacy.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261206_01_ledger_queue_id_blocks': ledgerQueueIdBlocks,
   '20261206_11_ticket_block_idempotency': ticketBlockKeys,
   '20261206_11_ticket_receipt_reprint': ticketReprint,
+  '20261206_12_payment_mismatch': paymentMismatch,
   '20261206_51_prize_claims': prizeClaims,
   '20261206_60_complaint': complaint,
   '20261206_70_privacy': privacy,

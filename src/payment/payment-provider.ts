@@ -20,8 +20,10 @@ export interface StartedPayment {
 }
 
 export interface RefundRequest {
+  /** Our id of the refund (or of the payment mismatch refunded): the provider's idempotency key. */
   refundId: string;
-  orderId: string;
+  /** The order refunded; null for a payment no order took (a payment mismatch). */
+  orderId: string | null;
   paymentRef: string | null;
   amountMinor: number;
   currency: string;

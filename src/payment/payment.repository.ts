@@ -3,6 +3,8 @@ import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { DatabaseService, type Tx } from '../database/database.service.js';
 import type { Database } from '../database/schema.js';
 import type {
+  MismatchStatus,
+  PaymentMismatchTable,
   PaymentRefundTable,
   PaymentTable,
   PaymentWebhookEventTable,
@@ -11,6 +13,7 @@ import type {
 
 export type PaymentRow = Selectable<PaymentTable>;
 export type RefundRow = Selectable<PaymentRefundTable>;
+export type MismatchRow = Selectable<PaymentMismatchTable>;
 type Db = Kysely<Database> | Tx;
 
 /** PostgreSQL allows 65 535 parameters per statement: large inserts go in chunks. */
@@ -194,5 +197,66 @@ export class PaymentRepository {
       select status, count(*)::int8 as refunds, coalesce(sum(amount_minor), 0)::int8 as amount
       from payment_refund where raffle_id = ${raffleId} group by status order by status`.execute(this.db);
     return rows;
+  }
+
+  // --- payment mismatches ----------------------------------------------------------------------
+
+  /** Records a mismatch; false when the intent already has one (another event about the same payment). */
+  async insertMismatch(trx: Tx, row: Insertable<PaymentMismatchTable>): Promise<boolean> {
+    const inserted = await trx
+      .insertInto('payment_mismatch')
+      .values(row)
+      .onConflict((oc) => oc.columns(['provider', 'intent_id']).doNothing())
+      .returning('id')
+      .execute();
+    return inserted.length === 1;
+  }
+
+  /** Mismatches in any of `statuses`, of one raffle if given, newest first. */
+  mismatches(filter: {
+    statuses: readonly MismatchStatus[];
+    raffleId?: string;
+    limit: number;
+  }): Promise<MismatchRow[]> {
+    let query = this.db
+      .selectFrom('payment_mismatch')
+      .selectAll()
+      .where('status', 'in', [...filter.statuses]);
+    if (filter.raffleId) query = query.where('raffle_id', '=', filter.raffleId);
+    return query.orderBy('detected_at', 'desc').orderBy('id').limit(filter.limit).execute();
+  }
+
+  mismatch(id: string): Promise<MismatchRow | undefined> {
+    return this.db.selectFrom('payment_mismatch').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  mismatchForUpdate(
+    trx: Tx,
+    where: { id?: string | null; providerRefundId?: string },
+  ): Promise<MismatchRow | undefined> {
+    let query = trx.selectFrom('payment_mismatch').selectAll();
+    if (where.id) query = query.where('id', '=', where.id);
+    else if (where.providerRefundId) query = query.where('provider_refund_id', '=', where.providerRefundId);
+    else return Promise.resolve(undefined);
+    return query.forUpdate().executeTakeFirst();
+  }
+
+  async updateMismatch(
+    trx: Tx,
+    id: string,
+    change: Partial<
+      Pick<
+        MismatchRow,
+        | 'status'
+        | 'provider_refund_id'
+        | 'last_error'
+        | 'claimed_at'
+        | 'resolved_at'
+        | 'resolved_by'
+        | 'resolution_reason'
+      >
+    >,
+  ): Promise<void> {
+    await trx.updateTable('payment_mismatch').set(change).where('id', '=', id).execute();
   }
 }

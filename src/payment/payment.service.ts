@@ -16,6 +16,7 @@ import { PaymentProviders } from './payment-providers.js';
 import type { PaymentSettlementHandler, RefundOrder, SettlementResult } from './payment-settlement.js';
 import { PaymentRepository, type PaymentRow, type RefundRow } from './payment.repository.js';
 import { interpretStripeEvent, type ProviderEvent } from './providers/stripe-events.js';
+import { PaymentMismatchService } from './payment-mismatch.service.js';
 import { RefundWorker } from './refund-worker.js';
 
 export interface PaymentView {
@@ -32,6 +33,7 @@ export interface WebhookResult {
 }
 
 const LEDGER_CHUNK = 1_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Payments and refunds behind the provider port. The ticket module asks here which payment methods
@@ -50,6 +52,7 @@ export class PaymentService {
     private readonly providers: PaymentProviders,
     private readonly refunds: RefundWorker,
     private readonly audit: AuditService,
+    private readonly mismatches: PaymentMismatchService,
   ) {}
 
   registerSettlementHandler(handler: PaymentSettlementHandler): void {
@@ -303,6 +306,19 @@ export class PaymentService {
             unknownIntentEvent(meaning, eventId, 'payment_intent.succeeded', origin),
             trx,
           );
+          // Listed for an operator to refund or review (GET /v1/payments/mismatches).
+          await this.mismatches.recordUnknownIntent(
+            trx,
+            {
+              provider: 'stripe',
+              intentId: meaning.intentId,
+              eventId,
+              claimedOrderId: meaning.orderId,
+              amountMinor: meaning.amountMinor,
+              currency: meaning.currency,
+            },
+            new Date(),
+          );
           mismatched = true;
         }
       });
@@ -448,13 +464,16 @@ export class PaymentService {
   ): Promise<string> {
     return this.database.transaction(async (trx) => {
       const refund =
-        (meaning.refundId
+        // The metadata is whatever the refund's creator wrote (the dashboard too): only a UUID can be our id.
+        (meaning.refundId && UUID.test(meaning.refundId)
           ? await this.repository.refundForUpdate(trx, { id: meaning.refundId })
           : undefined) ??
         (await this.repository.refundForUpdate(trx, { providerRefundId: meaning.providerRefundId }));
       if (!refund) {
-        await record(trx, 'unknown-refund');
-        return 'unknown-refund';
+        // Not an order's refund: perhaps the refund of a payment mismatch.
+        const outcome = (await this.mismatches.refundEvent(trx, meaning, origin)) ?? 'unknown-refund';
+        await record(trx, outcome);
+        return outcome;
       }
       const outcome =
         meaning.status === 'succeeded'
@@ -516,7 +535,7 @@ function unknownIntentEvent(
           : null,
       consequence:
         meaning.kind === 'payment-succeeded'
-          ? 'no tickets issued and no automatic refund: the payment is not one Fairdraw took for an order; the licensee reviews it in Stripe'
+          ? 'no tickets issued and no automatic refund: the payment is not one Fairdraw took for an order; an operator refunds it or marks it reviewed (GET /v1/payments/mismatches)'
           : 'no order changed',
     },
   };

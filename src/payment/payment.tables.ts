@@ -50,10 +50,55 @@ export interface PaymentWebhookEventTable {
   outcome: string;
 }
 
+export const MISMATCH_STATUSES = [
+  'OPEN',
+  'REFUNDING',
+  'REFUND_PENDING',
+  'REFUNDED',
+  'REFUND_FAILED',
+  'REVIEWED',
+] as const;
+export type MismatchStatus = (typeof MISMATCH_STATUSES)[number];
+/** Still needs an operator (or a refund outcome from the provider). */
+export const UNRESOLVED_MISMATCH: readonly MismatchStatus[] = [
+  'OPEN',
+  'REFUNDING',
+  'REFUND_PENDING',
+  'REFUND_FAILED',
+];
+
+/**
+ * A provider payment that names one of our orders but is not the payment taken for it (a Stripe
+ * PaymentIntent this service did not create): money received that no order took, for an operator
+ * to refund through the provider or to mark reviewed.
+ */
+export interface PaymentMismatchTable {
+  id: string;
+  provider: string;
+  intent_id: string;
+  kind: string;
+  event_id: string;
+  /** The order the payment's metadata names (unverified: anyone with access to the account can set it). */
+  claimed_order_id: string | null;
+  /** The raffle of the claimed order when it is one of ours with a provider payment, else null. */
+  raffle_id: string | null;
+  amount_minor: number;
+  currency: string;
+  status: MismatchStatus;
+  detected_at: ColumnType<Date, Date, never>;
+  provider_refund_id: string | null;
+  last_error: string | null;
+  claimed_at: Date | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolution_reason: string | null;
+}
+
 declare module '../database/schema.js' {
   interface Database {
     payment: PaymentTable;
     payment_refund: PaymentRefundTable;
     payment_webhook_event: PaymentWebhookEventTable;
+    payment_mismatch: PaymentMismatchTable;
   }
 }

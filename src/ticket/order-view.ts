@@ -1,6 +1,7 @@
 import type { PaymentView } from '../payment/payment.service.js';
 import type { FrozenRaffle } from '../raffle/raffle.service.js';
 import { buildReceipt, type JournalReference, type Receipt } from './receipt.js';
+import type { ReprintSummary } from './reprint.repository.js';
 import type { OrderRow } from './sales.repository.js';
 
 export interface OrderView {
@@ -16,6 +17,9 @@ export interface OrderView {
   holdUntil: string | null;
   payment: { method: string; status: string; intentId: string | null; clientSecret: string | null };
   receipt: Receipt | null;
+  /** How many times the receipt was printed again (TKT-6), and when last. */
+  reprints: number;
+  lastReprintAt: string | null;
   closedAt: string | null;
   closeReason: string | null;
   refund: {
@@ -35,12 +39,16 @@ export interface RefundSummary {
   completed_at: Date | null;
 }
 
+/** A new order, or one without tickets: nothing was reprinted. */
+const NO_REPRINTS: ReprintSummary = { count: 0, lastAt: null };
+
 export function toOrderView(
   order: OrderRow,
   raffle: FrozenRaffle,
   journal: JournalReference | null,
   payment?: PaymentView,
   refund?: RefundSummary,
+  reprints: ReprintSummary = NO_REPRINTS,
 ): OrderView {
   const paid = order.status === 'PAID' || order.status === 'VOIDED';
   return {
@@ -84,6 +92,8 @@ export function toOrderView(
             journal,
           )
         : null,
+    reprints: reprints.count,
+    lastReprintAt: reprints.lastAt?.toISOString() ?? null,
     closedAt: order.closed_at?.toISOString() ?? null,
     closeReason: order.close_reason,
     refund: refund

@@ -5,6 +5,7 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -16,13 +17,8 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/roles.js';
 import { ClientRateGuard } from '../common/client-rate.guard.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
-import {
-  CreateOrderDto,
-  OrderDto,
-  OrderParamsDto,
-  RaffleIdParamsDto,
-  VoidOrderDto,
-} from './dto/order.dto.js';
+import { UuidParam } from '../common/uuid-param.pipe.js';
+import { CreateOrderDto, OrderDto, OrderParamsDto, VoidOrderDto } from './dto/order.dto.js';
 import { TicketService } from './ticket.service.js';
 import { VoidService } from './void.service.js';
 
@@ -62,14 +58,15 @@ export class OrderController {
     type: ErrorResponseDto,
     description: 'PAYMENT_PROVIDER_UNAVAILABLE: retry with the same key',
   })
+  @ApiParam({ name: 'raffleId', format: 'uuid' })
   place(
-    @Param() params: RaffleIdParamsDto,
+    @Param('raffleId', new UuidParam('raffleId')) raffleId: string,
     @Body() dto: CreateOrderDto,
     @Headers('idempotency-key') key: string | undefined,
     @CurrentPrincipal() who: Principal,
     @CallerOrigin() origin: Origin,
   ): Promise<OrderDto> {
-    return this.tickets.placeOrder(params.raffleId, dto, key, who, origin);
+    return this.tickets.placeOrder(raffleId, dto, key, who, origin);
   }
 
   @Get('orders/:orderId')

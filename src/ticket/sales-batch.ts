@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { originFields, type Origin } from '../audit/significant-event.js';
 import { AppConfig } from '../config/environment.js';
@@ -375,7 +375,8 @@ function indexed<T, S extends T>(
 }
 
 export function codeHash(code: string): string {
-  return createHash('sha256').update(code).digest('hex');
+  // One-shot hashing: no Hash object per sale.
+  return hash('sha256', code, 'hex');
 }
 
 /**

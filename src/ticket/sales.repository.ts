@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { DatabaseService, type Tx } from '../database/database.service.js';
+import { prepared } from '../database/prepared-statements.js';
 import type { Database } from '../database/schema.js';
 import type { CounterState } from './number-allocation.js';
 import type { TicketCounterTable, TicketOrderTable } from './ticket.tables.js';
@@ -27,6 +28,59 @@ export interface NumberCoverage {
   breaks: number;
 }
 
+// The three statements every sales batch runs are fixed texts with array parameters, run as named
+// prepared statements (src/database/prepared-statements.ts): PostgreSQL parses and plans each once
+// per connection instead of once per batch, and Kysely compiles nothing on the hot path.
+
+const CLAIM_KEYS = prepared(`
+  insert into ticket_idempotency (raffle_id, key, request_hash, order_id, created_at)
+  select $1::uuid, claim.key, claim.hash, claim.order_id, $2::timestamptz
+  from unnest($3::text[], $4::text[], $5::uuid[]) as claim (key, hash, order_id)
+  order by claim.key
+  on conflict (raffle_id, key) do nothing
+  returning key`);
+
+const LOCK_COUNTER = prepared(`select * from ticket_counter where raffle_id = $1::uuid for update`);
+
+/** The order columns in the order of the unnest() arrays that insert them ($1..$21). */
+const ORDER_COLUMNS: ReadonlyArray<readonly [string, string, (row: NewOrderRow) => unknown]> = [
+  ['id', 'uuid', (r) => r.id],
+  ['raffle_id', 'uuid', (r) => r.raffle_id],
+  ['status', 'text', (r) => r.status],
+  ['channel', 'text', (r) => r.channel],
+  ['package_id', 'text', (r) => r.package_id],
+  ['ticket_count', 'int4', (r) => r.ticket_count],
+  ['price_minor', 'int8', (r) => r.price_minor],
+  ['currency', 'text', (r) => r.currency],
+  ['first_number', 'int8', (r) => r.first_number ?? null],
+  ['last_number', 'int8', (r) => r.last_number ?? null],
+  ['verification_code', 'text', (r) => r.verification_code ?? null],
+  ['seller_id', 'text', (r) => r.seller_id],
+  ['device_id', 'text', (r) => r.device_id ?? null],
+  ['block_id', 'uuid', (r) => r.block_id ?? null],
+  ['buyer_key', 'text', (r) => r.buyer_key ?? null],
+  ['payment_provider', 'text', (r) => r.payment_provider],
+  ['payment_ref', 'text', (r) => r.payment_ref ?? null],
+  ['created_at', 'timestamptz', (r) => toIso(r.created_at)],
+  ['sold_at', 'timestamptz', (r) => toIso(r.sold_at)],
+  ['expires_at', 'timestamptz', (r) => toIso(r.expires_at)],
+  ['journal_queue_id', 'int8', (r) => r.journal_queue_id ?? null],
+];
+
+const INSERT_ORDERS_TEXT = `
+    insert into ticket_order (${ORDER_COLUMNS.map(([column]) => column).join(', ')})
+    select * from unnest(${ORDER_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
+
+const INSERT_ORDERS = prepared(INSERT_ORDERS_TEXT);
+
+/** The counter's columns after the order arrays ($22..$32): its new state, then the raffle. */
+const SAVE_COUNTER_WITH_ORDERS = prepared(`
+  with inserted as (${INSERT_ORDERS_TEXT})
+  update ticket_counter set next_number = $22, sold_tickets = $23, held_tickets = $24,
+    reserved_tickets = $25, voided_tickets = $26, returned_tickets = $27, paid_total_minor = $28,
+    sold_orders = $29, sales_open = $30, updated_at = $31::timestamptz
+  where raffle_id = $32::uuid`);
+
 /** Every SQL statement of ticket sales (orders, counter, idempotency keys, buyer tallies). */
 @Injectable()
 export class SalesRepository {
@@ -50,14 +104,15 @@ export class SalesRepository {
     now: Date,
   ): Promise<Set<string>> {
     // One statement with array parameters (not one parameter per value): the same plan at any batch size.
-    const { rows } = await sql<{ key: string }>`
-      insert into ticket_idempotency (raffle_id, key, request_hash, order_id, created_at)
-      select ${raffleId}::uuid, claim.key, claim.hash, claim.order_id, ${now}::timestamptz
-      from unnest(${claims.map((c) => c.key)}::text[], ${claims.map((c) => c.requestHash)}::text[],
-                  ${claims.map((c) => c.orderId)}::uuid[]) as claim (key, hash, order_id)
-      order by claim.key
-      on conflict (raffle_id, key) do nothing
-      returning key`.execute(trx);
+    const { rows } = await trx.executeQuery<{ key: string }>(
+      CompiledQuery.raw(CLAIM_KEYS, [
+        raffleId,
+        now.toISOString(),
+        claims.map((c) => c.key),
+        claims.map((c) => c.requestHash),
+        claims.map((c) => c.orderId),
+      ]),
+    );
     return new Set(rows.map((row) => row.key));
   }
 
@@ -87,9 +142,10 @@ export class SalesRepository {
   }
 
   async lockCounter(trx: Tx, raffleId: string): Promise<CounterState | undefined> {
-    // Plain SQL on the hot path: one lock per sales batch, no query building.
-    const { rows } = await sql<Selectable<TicketCounterTable>>`
-      select * from ticket_counter where raffle_id = ${raffleId} for update`.execute(trx);
+    // One lock per sales batch: a prepared statement, no query building.
+    const { rows } = await trx.executeQuery<Selectable<TicketCounterTable>>(
+      CompiledQuery.raw(LOCK_COUNTER, [raffleId]),
+    );
     return rows[0] ? toCounterState(rows[0]) : undefined;
   }
 
@@ -116,8 +172,25 @@ export class SalesRepository {
         returned_tickets = ${state.returned}, paid_total_minor = ${state.paidTotalMinor},
         sold_orders = ${state.soldOrders}, sales_open = ${state.salesOpen}, updated_at = ${now}
       where raffle_id = ${raffleId}`;
-    if (orders.length === 0) await update.execute(trx);
-    else await sql`with inserted as (${this.insertStatement(orders)}) ${update}`.execute(trx);
+    if (orders.length === 0) {
+      await update.execute(trx);
+      return;
+    }
+    const parameters: unknown[] = ORDER_COLUMNS.map(([, , value]) => orders.map(value));
+    parameters.push(
+      state.nextNumber,
+      state.sold,
+      state.held,
+      state.reserved,
+      state.voided,
+      state.returned,
+      state.paidTotalMinor,
+      state.soldOrders,
+      state.salesOpen,
+      now.toISOString(),
+      raffleId,
+    );
+    await trx.executeQuery(CompiledQuery.raw(SAVE_COUNTER_WITH_ORDERS, parameters));
   }
 
   /** Opening sales: the counter starts at number 1 (TKT-2: per raffle, never reset). */
@@ -184,27 +257,12 @@ export class SalesRepository {
   /** Inserts a batch of orders in one statement whose text and plan do not depend on the batch size. */
   async insertOrders(trx: Tx, rows: NewOrderRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.insertStatement(rows).execute(trx);
-  }
-
-  private insertStatement(rows: NewOrderRow[]) {
-    const column = <T>(pick: (row: NewOrderRow) => T) => rows.map(pick);
-    return sql`
-      insert into ticket_order (id, raffle_id, status, channel, package_id, ticket_count, price_minor, currency,
-        first_number, last_number, verification_code, seller_id, device_id, block_id, buyer_key,
-        payment_provider, payment_ref, created_at, sold_at, expires_at, journal_queue_id)
-      select * from unnest(
-        ${column((r) => r.id)}::uuid[], ${column((r) => r.raffle_id)}::uuid[], ${column((r) => r.status)}::text[],
-        ${column((r) => r.channel)}::text[], ${column((r) => r.package_id)}::text[],
-        ${column((r) => r.ticket_count)}::int4[], ${column((r) => r.price_minor)}::int8[],
-        ${column((r) => r.currency)}::text[], ${column((r) => r.first_number ?? null)}::int8[],
-        ${column((r) => r.last_number ?? null)}::int8[], ${column((r) => r.verification_code ?? null)}::text[],
-        ${column((r) => r.seller_id)}::text[], ${column((r) => r.device_id ?? null)}::text[],
-        ${column((r) => r.block_id ?? null)}::uuid[], ${column((r) => r.buyer_key ?? null)}::text[],
-        ${column((r) => r.payment_provider)}::text[], ${column((r) => r.payment_ref ?? null)}::text[],
-        ${column((r) => toIso(r.created_at))}::timestamptz[], ${column((r) => toIso(r.sold_at))}::timestamptz[],
-        ${column((r) => toIso(r.expires_at))}::timestamptz[], ${column((r) => r.journal_queue_id ?? null)}::int8[]
-      )`;
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        INSERT_ORDERS,
+        ORDER_COLUMNS.map(([, , value]) => rows.map(value)),
+      ),
+    );
   }
 
   lockOrders(trx: Tx, ids: string[]): Promise<OrderRow[]> {

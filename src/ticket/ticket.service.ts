@@ -22,7 +22,8 @@ import { checkOrderRequest, type OrderRequest } from './order-request.js';
 import { toOrderView, type OrderView } from './order-view.js';
 import type { JournalReference } from './receipt.js';
 import { markReplayed } from './replay-marker.js';
-import { buyerKey, IDEMPOTENCY_KEY, requestFingerprint } from './request-fingerprint.js';
+import { ReprintRepository } from './reprint.repository.js';
+import { buyerKey, IDEMPOTENCY_KEY, orderFingerprint } from './request-fingerprint.js';
 import type { NewOrderItem } from './sales-batch.js';
 import { SalesBatcher, type IntegratedEntry } from './sales-batcher.js';
 import { BlockRepository } from './block.repository.js';
@@ -92,6 +93,7 @@ export class TicketService {
     private readonly repository: SalesRepository,
     private readonly blocks: BlockRepository,
     private readonly ledger: LedgerService,
+    private readonly reprints: ReprintRepository,
   ) {}
 
   registerWinnerSource(source: WinnerSource): void {
@@ -121,7 +123,7 @@ export class TicketService {
   ): Promise<OrderView> {
     const key = parseIdempotencyKey(idempotencyKey);
     const raffle = await this.requireRaffle(raffleId);
-    const hash = requestFingerprint(raffleId, who.sub, request);
+    const hash = orderFingerprint(raffleId, who.sub, request);
     // A retry of an accepted order gets its order even after sales stopped; anything else is refused.
     if (raffle.status !== 'OPEN') return this.replayOrRefuse(raffle, key, hash, origin);
     const problems = checkOrderRequest(raffle.rules, request);
@@ -235,12 +237,14 @@ export class TicketService {
   }
 
   private async view(raffle: FrozenRaffle, order: OrderRow): Promise<OrderView> {
-    const [journal, payment, refunds] = await Promise.all([
+    const [journal, payment, refunds, reprints] = await Promise.all([
       this.journalOf(order),
       order.payment_provider === 'stripe' ? this.payments.paymentOf(order.id) : undefined,
       order.status === 'VOIDED' || order.status === 'CANCELLED' ? this.payments.refundsOf([order.id]) : [],
+      // Only an order that has tickets has a receipt to reprint.
+      order.first_number === null ? undefined : this.reprints.summary(order.id),
     ]);
-    return toOrderView(order, raffle, journal, payment, refunds[0]);
+    return toOrderView(order, raffle, journal, payment, refunds[0], reprints);
   }
 
   /** Public check of a validation number: valid, voided or a winner, and nothing about the buyer. */

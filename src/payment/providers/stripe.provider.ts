@@ -86,7 +86,10 @@ export class StripeProvider implements PaymentProvider {
           payment_intent: request.paymentRef,
           amount: request.amountMinor,
           reason: 'requested_by_customer',
-          metadata: { refundId: request.refundId, orderId: request.orderId },
+          metadata: {
+            refundId: request.refundId,
+            ...(request.orderId !== null ? { orderId: request.orderId } : { reason: request.reason }),
+          },
         },
         { idempotencyKey: `fairdraw-refund-${request.refundId}` },
       );

@@ -243,6 +243,13 @@ export class OrderDto {
   @ApiProperty({ type: OrderPaymentDto }) payment!: OrderPaymentDto;
   @ApiProperty({ type: ReceiptDto, nullable: true, description: 'Present once the tickets are issued' })
   receipt!: ReceiptDto | null;
+  @ApiProperty({
+    example: 0,
+    description: 'How many times the receipt was printed again (POST /v1/orders/{id}/reprint; TKT-6)',
+  })
+  reprints!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'When the last reprint was made' })
+  lastReprintAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) closedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) closeReason!: string | null;
   @ApiProperty({ type: OrderRefundDto, nullable: true }) refund!: OrderRefundDto | null;
