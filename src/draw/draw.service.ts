@@ -1042,7 +1042,7 @@ export function drawNotFound(drawId: string): DomainException {
   return new DomainException(404, 'DRAW_NOT_FOUND', `draw ${drawId} does not exist`);
 }
 
-/** Transactions pairs a draw tries before giving up for this tick (the pool changed each time). */
+/** Pairs of transactions a draw tries before giving up for this tick (the pool changed each time). */
 const DRAW_REQUEST_ATTEMPTS = 3;
 
 /** What a draw needs from its first transaction to ask the RNG, and again in its second to draw. */
