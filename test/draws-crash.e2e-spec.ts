@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { replaySelectDistinct } from '../src/rng/core/index.js';
 import { idempotencyKey } from './support/factories.js';
 import { freePort } from './support/moto.js';
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
@@ -13,8 +14,10 @@ import { type ServiceProcess, startService } from './drills/support/service.js';
 
 /**
  * The built service as real processes on one PostgreSQL database: a draw killed with SIGKILL between
- * its RNG call and its commit, or right after the commit, leaves exactly one result once a process
- * runs again; two replicas with the same schedule make each draw once.
+ * its RNG call and the request's commit, between the request's commit and the draw's, or right after
+ * the draw's commit, leaves exactly one result once a process runs again (after the request's commit:
+ * bound to that request, with the winner its bytes give); two replicas with the same schedule make each
+ * draw once.
  */
 describe('draws of the built service on PostgreSQL: crashes and replicas', () => {
   const dist = join(process.cwd(), 'dist');
@@ -134,6 +137,80 @@ describe('draws of the built service on PostgreSQL: crashes and replicas', () =>
     },
     180_000,
   );
+
+  it('a process killed after the RNG request committed and before the draw: the restart draws with those bytes', async () => {
+    const doomed = await start({ DRAW_FAULT_INJECTION: 'kill-after-rng-request' });
+    const raffleId = await raffleWithSales(doomed.base, 4_000);
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      doomed.exited,
+      new Promise((resolve) => (timer = setTimeout(() => resolve('still running'), 60_000))),
+    ]);
+    clearTimeout(timer);
+    expect(ended).toBe('SIGKILL');
+    expect(doomed.output()).toContain('killing the process at kill-after-rng-request');
+    expect(await count('select count(*) as n from draw_record where raffle_id = $1', [raffleId])).toBe(0);
+    // The request is durable before any winner was picked: its row with its bytes and draw id, and its
+    // RNG_REQUEST committed to the journal's queue (the sequencer of the next process integrates it).
+    const [request] = (
+      await client.query<{ id: string; draw_id: string; bytes: string; k: number; n: string }>(
+        'select id, draw_id, bytes, k, n from rng_request where subject = $1',
+        [`raffle/${raffleId}`],
+      )
+    ).rows;
+    const readRequest = (payload: string) =>
+      JSON.parse(payload) as { requestId: string; draw: { prizeId: string; drawId: string } };
+    const committed = (
+      await client.query<{ payload: string }>(
+        "select payload from ledger_queue where subject = $1 and type = 'RNG_REQUEST' union all " +
+          "select payload from ledger_entry where subject = $1 and type = 'RNG_REQUEST'",
+        [`raffle/${raffleId}`],
+      )
+    ).rows.map((r) => readRequest(r.payload));
+    expect(committed).toHaveLength(1);
+    expect(committed[0].requestId).toBe(request.id);
+    expect(committed[0].draw).toEqual({ prizeId: 'main', drawId: request.draw_id, replaces: null });
+    const dictated = replaySelectDistinct(
+      request.k,
+      Number(request.n),
+      Buffer.from(request.bytes, 'hex'),
+    ).values;
+
+    const restarted = await start();
+    const results = await drawn(restarted.base, raffleId);
+    expect(results.prizes[0].draw.drawId).toBe(request.draw_id);
+    expect(await count('select count(*) as n from draw_record where raffle_id = $1', [raffleId])).toBe(1);
+    expect(await journaled(raffleId, 'DRAW_RESULT')).toBe(1);
+    // No fresh bytes: the one request, consumed by the draw, none abandoned.
+    expect(await journaled(raffleId, 'RNG_REQUEST')).toBe(1);
+    expect(await journaled(raffleId, 'RNG_REQUEST_ABANDONED')).toBe(0);
+    const [draw] = (
+      await client.query<{ payload: string }>(
+        "select payload from ledger_entry where subject = $1 and type = 'DRAW_RESULT'",
+        [`raffle/${raffleId}`],
+      )
+    ).rows.map(
+      (r) =>
+        JSON.parse(r.payload) as {
+          drawId: string;
+          rngRequestId: string;
+          rngCalls: Array<{ bytes: string }>;
+          positions: number[];
+          tickets: number[];
+        },
+    );
+    expect(draw.rngRequestId).toBe(request.id);
+    expect(draw.rngCalls.map((c) => c.bytes).join('')).toBe(request.bytes);
+    expect(draw.positions).toEqual(dictated); // the winner the committed bytes dictate
+    expect(results.prizes[0].draw.winningTickets).toEqual(draw.tickets);
+    expect(
+      await count(
+        "select count(*) as n from rng_request_settlement where request_id = $1 and outcome = 'consumed'",
+        [request.id],
+      ),
+    ).toBe(1);
+    await restarted.kill('SIGTERM');
+  }, 180_000);
 
   it('two replicas on one database with the same schedule make each draw once', async () => {
     const a = await start();

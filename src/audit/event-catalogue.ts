@@ -40,6 +40,7 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   RNG_SELF_TEST: 'rng',
   RNG_FAULT: 'rng',
   RNG_REQUEST: 'rng',
+  RNG_REQUEST_ABANDONED: 'rng',
   RAFFLE_CREATED: 'raffle',
   RAFFLE_UPDATED: 'raffle',
   RAFFLE_OPENED: 'raffle',

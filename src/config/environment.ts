@@ -23,7 +23,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const RNG_PROVIDERS = ['os', 'pkcs11', 'kms'] as const;
 /** Test-only crash points of a draw (see src/draw/draw-fault.ts); refused in production. */
-export const DRAW_FAULTS = ['none', 'kill-after-rng', 'kill-after-commit'] as const;
+export const DRAW_FAULTS = ['none', 'kill-after-rng', 'kill-after-rng-request', 'kill-after-commit'] as const;
 
 /**
  * Every environment variable the service reads. Validated once at start; a missing or
@@ -285,9 +285,10 @@ export class AppConfig {
   @Max(600_000)
   DRAW_SETTLE_WAIT_MS: number = 10_000;
 
-  /** Tests only: kill the process at a point of a draw (kill-after-rng, kill-after-commit); refused in production. */
+  /** Tests only: kill the process at a point of a draw (kill-after-rng, kill-after-rng-request, kill-after-commit); refused in production. */
   @IsIn(DRAW_FAULTS, {
-    message: 'DRAW_FAULT_INJECTION must be one of none, kill-after-rng, kill-after-commit',
+    message:
+      'DRAW_FAULT_INJECTION must be one of none, kill-after-rng, kill-after-rng-request, kill-after-commit',
   })
   DRAW_FAULT_INJECTION: (typeof DRAW_FAULTS)[number] = 'none';
 

@@ -12,6 +12,7 @@ import * as ledgerQueueIdBlocks from '../ledger/migrations/20261206_01_ledger_qu
 import * as ticketBlockKeys from '../ticket/migrations/20261206_11_ticket_block_idempotency.js';
 import * as ticketReprint from '../ticket/migrations/20261206_11_ticket_receipt_reprint.js';
 import * as paymentMismatch from '../payment/migrations/20261206_12_payment_mismatch.js';
+import * as rngDrawBinding from '../rng/migrations/20261207_21_rng_draw_binding.js';
 import * as prizeClaims from '../draw/migrations/20261206_51_prize_claims.js';
 import * as complaint from '../complaint/migrations/20261206_60_complaint.js';
 import * as privacy from '../privacy/migrations/20261206_70_privacy.js';
@@ -40,4 +41,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261206_60_complaint': complaint,
   '20261206_70_privacy': privacy,
   '20261206_60_finance': finance,
+  '20261207_21_rng_draw_binding': rngDrawBinding,
 };

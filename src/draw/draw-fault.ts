@@ -4,7 +4,7 @@
 
 import type { AppConfig } from '../config/environment.js';
 
-export type DrawFaultPoint = 'kill-after-rng' | 'kill-after-commit';
+export type DrawFaultPoint = 'kill-after-rng' | 'kill-after-rng-request' | 'kill-after-commit';
 
 export function drawFaultPoint(config: AppConfig, point: DrawFaultPoint): void {
   if (config.DRAW_FAULT_INJECTION !== point) return;

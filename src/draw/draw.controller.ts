@@ -4,6 +4,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { CallerOrigin } from '../audit/request-context.decorator.js';
@@ -41,6 +42,11 @@ export class DrawController {
     description:
       'DRAW_NOT_DUE, DRAW_WAITING (sales not settled, offline blocks out), RAFFLE_NOT_DRAWABLE, DRAW_METHOD_PHYSICAL',
   })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description:
+      'RNG_UNAVAILABLE (the RNG is failed), DRAW_RETRY_EXHAUSTED (the pool changed under the committed RNG request three times; retried later)',
+  })
   run(
     @Body() dto: RunDrawDto,
     @CurrentPrincipal() who: Principal,
@@ -60,6 +66,11 @@ export class DrawController {
     type: ErrorResponseDto,
     description:
       'NOT_A_CURRENT_WINNER, ALREADY_REDRAWN, UNCLAIMED_PRIZE_HELD, CLAIM_PERIOD_OPEN, PRIZE_CLAIMED (an UNCLAIMED redraw of a claimed prize), NO_ELIGIBLE_TICKETS',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description:
+      'RNG_UNAVAILABLE (the RNG is failed), DRAW_RETRY_EXHAUSTED (the pool changed under the committed RNG request three times; retried later)',
   })
   redraw(
     @Param() params: DrawParamsDto,

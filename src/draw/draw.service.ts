@@ -10,7 +10,7 @@ import { LedgerService, type QueuedEntry } from '../ledger/ledger.service.js';
 import type { RaffleStatus } from '../raffle/raffle-lifecycle.js';
 import { winnerExclusionOf } from '../raffle/raffle-rules.js';
 import { RaffleService, type FrozenRaffle } from '../raffle/raffle.service.js';
-import { RngService } from '../rng/rng.service.js';
+import { type PendingDrawRequest, type RngDrawBinding, RngService } from '../rng/rng.service.js';
 import { SALES_ENTRY_TYPES, TICKETS_SOLD, TICKETS_VOIDED } from '../ticket/core/sales-journal.js';
 import { TicketService, type WinningTicket } from '../ticket/ticket.service.js';
 import {
@@ -465,68 +465,81 @@ export class DrawService implements OnModuleInit {
     await this.integrity.assertDrawsAllowed({ subject });
     const amount = this.prizeAmount(raffle, planned, seal);
     let made: DrawRow | undefined;
-    const row = await this.inDrawTransaction(async (trx) => {
-      await this.repository.lockRaffle(trx, raffle.id);
-      const other = await this.resultOf(raffle.id, planned.prizeId, trx);
-      if (other) return other;
-      this.requireDrawable(raffle.id, planned, await this.raffles.statusInTransaction(trx, raffle.id));
-      const prior = await this.repository.draws(raffle.id, trx);
-      const exclusion = winnerExclusionOf(planned.prize);
-      const excluded = excludedTickets({
-        exclusion,
-        sealId: seal.id,
-        priorDraws: prior.map(toPriorDraw),
-        ranges: set.ranges,
-      });
-      const pool = DrawPool.excluding(set.ranges, excluded);
-      const k = pool.size > 0 ? 1 : 0;
-      const picked = await this.pick(trx, subject, 'draw', pool, k);
-      drawFaultPoint(this.config, 'kill-after-rng');
-      const winners = winnersFromPositions(set.ranges, pool, picked.positions);
-      const drawnAt = new Date();
-      const payload: DrawResultPayload = {
-        raffleId: raffle.id,
-        prizeId: planned.prizeId,
-        sealId: seal.id,
-        drawId: randomUUID(),
-        algorithm: DRAW_ALGORITHM,
-        sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
-        rng: picked.rng,
-        rngRequestId: picked.requestId,
-        rngCalls: picked.calls,
-        k,
-        repeats: false,
-        exclusion,
-        excluded,
-        positions: winners.positions,
-        tickets: winners.tickets,
-        drawnAt: drawnAt.toISOString(),
-      };
-      const [entry, prizeEntry] = await this.ledger.append(
-        trx,
-        drawResultDraft(payload),
-        this.prizeDraft(raffle, planned, payload.drawId, seal, amount, by, origin),
-      );
-      made = {
-        id: payload.drawId,
-        raffle_id: raffle.id,
-        prize_id: planned.prizeId,
-        seal_id: seal.id,
-        kind: 'result',
-        replaces_draw_id: null,
-        replaces_ticket: null,
-        repeats: false,
-        tickets: JSON.stringify(payload.tickets),
-        queue_id: entry.queueId,
-        prize_queue_id: prizeEntry.queueId,
-        recorded_at: entry.recordedAt,
-        drawn_by: by,
-        drawn_at: drawnAt,
-      };
-      await this.repository.insertDraw(trx, made);
-      await this.markDrawnIfComplete(trx, raffle, [...prior, made], by, origin);
-      return made;
-    });
+    const row = await this.inDrawTransaction(() =>
+      this.drawWithDurableRequest(raffle.id, {
+        plan: async (trx) => {
+          const other = await this.resultOf(raffle.id, planned.prizeId, trx);
+          if (other) return other;
+          this.requireDrawable(raffle.id, planned, await this.raffles.statusInTransaction(trx, raffle.id));
+          const prior = await this.repository.draws(raffle.id, trx);
+          const exclusion = winnerExclusionOf(planned.prize);
+          const excluded = excludedTickets({
+            exclusion,
+            sealId: seal.id,
+            priorDraws: prior.map(toPriorDraw),
+            ranges: set.ranges,
+          });
+          const pool = DrawPool.excluding(set.ranges, excluded);
+          return {
+            subject,
+            purpose: 'draw',
+            pool,
+            k: pool.size > 0 ? 1 : 0,
+            binding: { key: `result:${planned.prizeId}`, prizeId: planned.prizeId, replaces: null },
+            prior,
+            exclusion,
+            excluded,
+          };
+        },
+        commit: async (trx, plan, picked) => {
+          const { prior, exclusion, excluded, pool, k } = plan;
+          const winners = winnersFromPositions(set.ranges, pool, picked.positions);
+          const drawnAt = new Date();
+          const payload: DrawResultPayload = {
+            raffleId: raffle.id,
+            prizeId: planned.prizeId,
+            sealId: seal.id,
+            drawId: picked.drawId,
+            algorithm: DRAW_ALGORITHM,
+            sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
+            rng: picked.rng,
+            rngRequestId: picked.requestId,
+            rngCalls: picked.calls,
+            k,
+            repeats: false,
+            exclusion,
+            excluded,
+            positions: winners.positions,
+            tickets: winners.tickets,
+            drawnAt: drawnAt.toISOString(),
+          };
+          const [entry, prizeEntry] = await this.ledger.append(
+            trx,
+            drawResultDraft(payload),
+            this.prizeDraft(raffle, planned, payload.drawId, seal, amount, by, origin),
+          );
+          made = {
+            id: payload.drawId,
+            raffle_id: raffle.id,
+            prize_id: planned.prizeId,
+            seal_id: seal.id,
+            kind: 'result',
+            replaces_draw_id: null,
+            replaces_ticket: null,
+            repeats: false,
+            tickets: JSON.stringify(payload.tickets),
+            queue_id: entry.queueId,
+            prize_queue_id: prizeEntry.queueId,
+            recorded_at: entry.recordedAt,
+            drawn_by: by,
+            drawn_at: drawnAt,
+          };
+          await this.repository.insertDraw(trx, made);
+          await this.markDrawnIfComplete(trx, raffle, [...prior, made], by, origin);
+          return made;
+        },
+      }),
+    );
     if (row === made) {
       drawFaultPoint(this.config, 'kill-after-commit');
       this.logger.log(
@@ -538,9 +551,9 @@ export class DrawService implements OnModuleInit {
   }
 
   /** A second result of a prize loses on the unique index: the draw that committed stands. */
-  private async inDrawTransaction(work: (trx: Tx) => Promise<DrawRow>): Promise<DrawRow> {
+  private async inDrawTransaction(work: () => Promise<DrawRow>): Promise<DrawRow> {
     try {
-      return await this.database.transaction(work);
+      return await work();
     } catch (error) {
       if (sqlState(error) === '23505') {
         throw new DomainException(
@@ -553,33 +566,75 @@ export class DrawService implements OnModuleInit {
     }
   }
 
-  /** Random positions from the RNG, recorded and journaled in `trx` (RNG_REQUEST), with the draw's view of the calls. */
-  private async pick(trx: Tx, subject: string, purpose: string, pool: DrawPool, k: number) {
-    if (k === 0) {
-      const info = this.rng.info();
-      return {
-        requestId: null,
-        positions: [] as number[],
-        calls: [] as RngCallRecord[],
-        rng: { provider: info.provider, certified: info.certified, identity: info.identity },
-      };
-    }
-    const result = await this.rng.draw({ purpose, subject, k, n: pool.size, repeats: false }, trx);
-    const bytes = Buffer.from(result.bytes, 'hex');
-    const calls: RngCallRecord[] = [];
-    let offset = 0;
-    for (const call of result.calls) {
-      calls.push({
-        byteCount: call.bytes,
-        bytes: bytes.subarray(offset, offset + call.bytes).toString('hex'),
+  /**
+   * A draw or redraw in two transactions, each under the raffle's draw lock (docs/draws.md 11.1):
+   * 1. the RNG request commits first (rng_request + RNG_REQUEST naming the draw it is for), unless a
+   *    committed request for the same draw key is pending (a draw that crashed after it): then that
+   *    one is reused, so a crash cannot re-roll the winner; a pending request whose pool no longer
+   *    fits (another draw of the raffle committed in between) is abandoned, journaled;
+   * 2. the draw replays the committed bytes, marks the request consumed and journals its result.
+   * `plan` re-reads the state in each transaction and returns the draw that exists instead, if any.
+   */
+  private async drawWithDurableRequest<P extends DrawPlan>(
+    raffleId: string,
+    steps: {
+      plan: (trx: Tx) => Promise<DrawRow | P>;
+      commit: (trx: Tx, plan: P, picked: PickedRandom) => Promise<DrawRow>;
+    },
+  ): Promise<DrawRow> {
+    for (let attempt = 1; attempt <= DRAW_REQUEST_ATTEMPTS; attempt++) {
+      const reserved = await this.database.transaction(async (trx) => {
+        await this.repository.lockRaffle(trx, raffleId);
+        const plan = await steps.plan(trx);
+        if (isDrawRow(plan) || plan.k === 0) return plan;
+        const pending = await this.rng.pendingDrawRequest(trx, plan.subject, plan.binding.key);
+        if (pending !== undefined && requestFits(pending, plan)) return plan;
+        if (pending !== undefined) {
+          await this.rng.abandon(
+            trx,
+            pending,
+            plan.binding,
+            `the pool changed before the draw: ${pending.k} of ${pending.n} requested, ${plan.k} of ${plan.pool.size} now`,
+          );
+        }
+        await this.rng.draw(
+          { purpose: plan.purpose, subject: plan.subject, k: plan.k, n: plan.pool.size, repeats: false },
+          trx,
+          { ...plan.binding, drawId: randomUUID() },
+        );
+        drawFaultPoint(this.config, 'kill-after-rng');
+        return plan;
       });
-      offset += call.bytes;
+      if (isDrawRow(reserved)) return reserved;
+      if (reserved.k > 0) drawFaultPoint(this.config, 'kill-after-rng-request');
+      const row = await this.database.transaction(async (trx) => {
+        await this.repository.lockRaffle(trx, raffleId);
+        const plan = await steps.plan(trx);
+        if (isDrawRow(plan)) return plan;
+        if (plan.k === 0) return steps.commit(trx, plan, this.noRandom());
+        const pending = await this.rng.pendingDrawRequest(trx, plan.subject, plan.binding.key);
+        if (pending === undefined || !requestFits(pending, plan)) return undefined; // changed: again
+        await this.rng.consume(trx, pending.requestId, pending.drawId);
+        return steps.commit(trx, plan, pickedFrom(pending));
+      });
+      if (row !== undefined) return row;
     }
+    throw new DomainException(
+      503,
+      'DRAW_RETRY_EXHAUSTED',
+      `the draws of raffle ${raffleId} kept changing the pool of this draw; it is retried later`,
+    );
+  }
+
+  /** A draw with no eligible ticket (k = 0) asks the RNG for nothing. */
+  private noRandom(): PickedRandom {
+    const info = this.rng.info();
     return {
-      requestId: result.requestId as string | null,
-      positions: result.values,
-      calls,
-      rng: { provider: result.provider, certified: result.certified, identity: result.identity },
+      drawId: randomUUID(),
+      requestId: null,
+      positions: [],
+      calls: [],
+      rng: { provider: info.provider, certified: info.certified, identity: info.identity },
     };
   }
 
@@ -688,9 +743,8 @@ export class DrawService implements OnModuleInit {
     await this.integrity.assertDrawsAllowed({ subject });
     const reason = `${input.cause === 'UNCLAIMED' ? 'unclaimed' : 'winner ineligible'}: ${input.reason}`;
     let made: DrawRow | undefined;
-    const row = await this.database
-      .transaction(async (trx) => {
-        await this.repository.lockRaffle(trx, raffle.id);
+    const row = await this.drawWithDurableRequest(raffle.id, {
+      plan: async (trx) => {
         const status = await this.raffles.statusInTransaction(trx, raffle.id);
         if (status === 'CANCELLED' || status === 'SETTLED') {
           throw new DomainException(
@@ -739,14 +793,26 @@ export class DrawService implements OnModuleInit {
             `no ticket of seal ${seal.id} is left to redraw ${result.prize_id} from`,
           );
         }
-        const picked = await this.pick(trx, subject, 'redraw', pool, 1);
+        return {
+          subject,
+          purpose: 'redraw' as const,
+          pool,
+          k: 1,
+          binding: { key: `redraw:${result.id}:${input.ticket}`, prizeId: result.prize_id, replaces },
+          exclusion,
+          excluded,
+          replaces,
+        };
+      },
+      commit: async (trx, plan, picked) => {
+        const { exclusion, excluded, pool, replaces } = plan;
         const winnersDrawn = winnersFromPositions(set.ranges, pool, picked.positions);
         const drawnAt = new Date();
         const payload: DrawRedrawnPayload = {
           raffleId: raffle.id,
           prizeId: result.prize_id,
           sealId: seal.id,
-          drawId: randomUUID(),
+          drawId: picked.drawId,
           algorithm: DRAW_ALGORITHM,
           sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
           rng: picked.rng,
@@ -784,17 +850,17 @@ export class DrawService implements OnModuleInit {
         };
         await this.repository.insertDraw(trx, made);
         return made;
-      })
-      .catch((error: unknown) => {
-        if (sqlState(error) === '23505') {
-          throw new DomainException(
-            409,
-            'ALREADY_REDRAWN',
-            `ticket ${input.ticket} of draw ${result.id} was replaced already`,
-          );
-        }
-        throw error;
-      });
+      },
+    }).catch((error: unknown) => {
+      if (sqlState(error) === '23505') {
+        throw new DomainException(
+          409,
+          'ALREADY_REDRAWN',
+          `ticket ${input.ticket} of draw ${result.id} was replaced already`,
+        );
+      }
+      throw error;
+    });
     this.logger.log(
       {
         event: 'draw_redrawn',
@@ -974,4 +1040,52 @@ export function toPriorDraw(row: DrawRow): PriorDraw {
 
 export function drawNotFound(drawId: string): DomainException {
   return new DomainException(404, 'DRAW_NOT_FOUND', `draw ${drawId} does not exist`);
+}
+
+/** Pairs of transactions a draw tries before giving up for this tick (the pool changed each time). */
+const DRAW_REQUEST_ATTEMPTS = 3;
+
+/** What a draw needs from its first transaction to ask the RNG, and again in its second to draw. */
+interface DrawPlan {
+  subject: string;
+  purpose: 'draw' | 'redraw';
+  pool: DrawPool;
+  k: number;
+  binding: Omit<RngDrawBinding, 'drawId'>;
+}
+
+/** The random positions a draw uses, read back from its committed RNG request. */
+interface PickedRandom {
+  drawId: string;
+  requestId: string | null;
+  positions: number[];
+  calls: RngCallRecord[];
+  rng: { provider: string; certified: boolean; identity: string };
+}
+
+function isDrawRow(value: object): value is DrawRow {
+  return 'raffle_id' in value;
+}
+
+/** A pending request serves a draw only for exactly that draw's question (k of the same pool size). */
+function requestFits(pending: PendingDrawRequest, plan: DrawPlan): boolean {
+  return pending.k === plan.k && pending.n === plan.pool.size && !pending.repeats;
+}
+
+/** The draw's view of a committed request: its positions (replayed from its bytes) and its calls. */
+function pickedFrom(request: PendingDrawRequest): PickedRandom {
+  const bytes = Buffer.from(request.bytes, 'hex');
+  const calls: RngCallRecord[] = [];
+  let offset = 0;
+  for (const call of request.calls) {
+    calls.push({ byteCount: call.bytes, bytes: bytes.subarray(offset, offset + call.bytes).toString('hex') });
+    offset += call.bytes;
+  }
+  return {
+    drawId: request.drawId,
+    requestId: request.requestId,
+    positions: request.values,
+    calls,
+    rng: { provider: request.provider, certified: request.certified, identity: request.identity },
+  };
 }

@@ -30,7 +30,7 @@ import * as browser from './public/verifier/index.js';
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** A raffle journal with a seal, a draw and a redraw, published as GET /v1/draws/{id}/proof would. */
-async function published(sealCheckpoint: 'signed' | 'by another key' | 'none' = 'signed') {
+async function published(sealCheckpoint: 'signed' | 'by another key' | 'none' = 'signed', bound = false) {
   const b = new DrawJournalBuilder();
   let next = 1;
   for (let i = 0; i < 25; i++) {
@@ -50,8 +50,8 @@ async function published(sealCheckpoint: 'signed' | 'by another key' | 'none' = 
     const impostor = parseSignerKey(formatSignerKey(TEST_ORIGIN, Buffer.alloc(32, 7)));
     seal.ledger.checkpoint = signedCheckpointOf(b.entries(), seal.ledger.treeSize, impostor);
   }
-  const main = await b.draw({ sealId: 's1', prizeId: 'main', drawId: 'd1', k: 2 });
-  await b.draw({ sealId: 's1', prizeId: 'second', drawId: 'd2', excluded: main.tickets });
+  const main = await b.draw({ sealId: 's1', prizeId: 'main', drawId: 'd1', k: 2, bound });
+  await b.draw({ sealId: 's1', prizeId: 'second', drawId: 'd2', excluded: main.tickets, bound });
   // A draw of no winner asks the RNG for nothing: no RNG_REQUEST.
   await b.draw({ sealId: 's1', prizeId: 'third', drawId: 'd3', k: 0 });
   b.noise();
@@ -94,6 +94,18 @@ async function published(sealCheckpoint: 'signed' | 'by another key' | 'none' = 
   const genuine = publish(b.entries());
   return {
     ...genuine,
+    /** The journal rewritten by `change`, chained and signed again (a forger with the signing key). */
+    rewritten: (change: (entries: JournalEntry[]) => void) => {
+      const entries = genuine.entries.map((e) => json(e));
+      change(entries);
+      return publish(
+        chainEntries(
+          ZERO_HASH,
+          0,
+          entries.map((e) => ({ type: e.type, subject: e.subject, payload: e.payload, time: e.time })),
+        ),
+      );
+    },
     /**
      * The journal rewritten as a forger with database access would: the main draw's random bytes
      * replaced by others (and the winners and positions they replay to), chained and signed again;
@@ -362,6 +374,46 @@ describe('the browser verifier, journal side', () => {
         seq: request.seq,
       }),
     ).toEqual([expect.stringMatching(/bytesSha256/)]);
+  });
+
+  it('checks that an RNG request committed before its draw names this draw, as the reference does', async () => {
+    const { main, rewritten, verifierKey } = await published('signed', true);
+    expect(main.journal.rngRequest!.entry.payload.draw).toEqual({
+      prizeId: 'main',
+      drawId: 'd1',
+      replaces: null,
+    });
+    const genuine = await browser.verifyPublishedDraw(main, { verifierKey });
+    expect(genuine.ok).toBe(true);
+    for (const [change, difference] of [
+      [{ prizeId: 'second' }, 'prize second requested, main drawn'],
+      [{ drawId: 'd2' }, 'draw id d2 requested, d1 drawn'],
+      [
+        { replaces: { drawId: 'd0', ticket: 1 } },
+        'replaces {"drawId":"d0","ticket":1} requested, null drawn',
+      ],
+    ] as const) {
+      const forged = rewritten((entries) => {
+        const request = entries.find((e) => e.type === 'RNG_REQUEST' && e.payload.requestId === 'rng_d1')!;
+        Object.assign(request.payload.draw as object, change);
+      });
+      const report = await browser.verifyPublishedDraw(forged.main, { verifierKey });
+      expect(Object.entries(statuses(report)).filter(([, s]) => s === 'fail')).toEqual([
+        ['journal-rng', 'fail'],
+      ]);
+      expect(report.checks.find((c) => c.id === 'journal-rng')?.detail).toBe(
+        `the draw uses RNG request rng_d1 (entry ${forged.main.journal.rngRequest!.entry.seq}), journaled for another draw: ${difference}`,
+      );
+      const request = forged.main.journal.rngRequest!.entry;
+      expect(
+        rngBindingProblems(readDrawResult(forged.main.journal.draw.entry.payload), {
+          record: readRngRequest(request.payload),
+          seq: request.seq,
+        }),
+      ).toEqual([
+        `draw d1 uses RNG request rng_d1 (entry ${request.seq}), journaled for another draw: ${difference}`,
+      ]);
+    }
   });
 
   it('names what is wrong with a response of another shape', async () => {

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { DatabaseService, type Tx } from '../database/database.service.js';
 import type { Database } from '../database/schema.js';
 import type { RngCall } from './rng-engine.js';
-import type { RngRequestOutcome, RngRequestTable } from './rng.tables.js';
+import type { RngRequestOutcome, RngRequestTable, RngSettlementOutcome } from './rng.tables.js';
 
 export interface RngRequestRecord {
   id: string;
@@ -22,6 +22,10 @@ export interface RngRequestRecord {
   outcome: RngRequestOutcome;
   detail: string | null;
   requestedAt: Date;
+  /** For a draw's request (null otherwise): what it is for, the draw id reserved, the bytes served. */
+  drawKey?: string | null;
+  drawId?: string | null;
+  bytes?: string | null;
 }
 
 export type RngRequestRow = Selectable<RngRequestTable>;
@@ -52,6 +56,57 @@ export class RngRepository {
         outcome: record.outcome,
         detail: record.detail,
         requested_at: record.requestedAt,
+        draw_key: record.drawKey ?? null,
+        draw_id: record.drawId ?? null,
+        bytes: record.bytes ?? null,
+      })
+      .execute();
+  }
+
+  /** The served requests for this draw key that no draw consumed and none abandoned, oldest first. */
+  unsettledDrawRequests(
+    db: Kysely<Database> | Tx,
+    subject: string,
+    drawKey: string,
+  ): Promise<RngRequestRow[]> {
+    return db
+      .selectFrom('rng_request')
+      .selectAll()
+      .where('subject', '=', subject)
+      .where('draw_key', '=', drawKey)
+      .where('outcome', '=', 'served')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('rng_request_settlement')
+              .select('request_id')
+              .whereRef('rng_request_settlement.request_id', '=', 'rng_request.id'),
+          ),
+        ),
+      )
+      .orderBy('requested_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  async insertSettlement(
+    db: Kysely<Database> | Tx,
+    settlement: {
+      requestId: string;
+      outcome: RngSettlementOutcome;
+      drawId: string | null;
+      reason: string | null;
+      settledAt: Date;
+    },
+  ): Promise<void> {
+    await db
+      .insertInto('rng_request_settlement')
+      .values({
+        request_id: settlement.requestId,
+        outcome: settlement.outcome,
+        draw_id: settlement.drawId,
+        reason: settlement.reason,
+        settled_at: settlement.settledAt,
       })
       .execute();
   }

@@ -15,7 +15,12 @@ import { insideTransaction } from '../database/pglite-dialect.js';
 import { ReadinessRegistry } from '../health/readiness.registry.js';
 import type { JsonObject } from '../ledger/core/json-value.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import type { Selection, StartUpResult } from './core/index.js';
+import {
+  replaySelectDistinct,
+  replaySelectWithRepeats,
+  type Selection,
+  type StartUpResult,
+} from './core/index.js';
 import type { RngProviderName } from './providers/index.js';
 import { drawRequestProblems, type RngDrawRequest } from './rng-draw-request.js';
 import {
@@ -33,7 +38,7 @@ import {
   RNG_SOURCE_FACTORY,
   type RandomSourceFactory,
 } from './rng-source.factory.js';
-import { RngRepository, type RngRequestRecord } from './rng.repository.js';
+import { RngRepository, type RngRequestRecord, type RngRequestRow } from './rng.repository.js';
 
 export { RNG_ALGORITHM };
 
@@ -71,6 +76,30 @@ export interface RngDrawResult {
   repeats: boolean;
   /** UTC ISO-8601. */
   requestedAt: string;
+}
+
+/** Journal type of a draw's RNG request given up without a draw (docs/draws.md 11.1). */
+export const RNG_REQUEST_ABANDONED = 'RNG_REQUEST_ABANDONED';
+
+/**
+ * What a draw's RNG request is for. The request commits before its draw (in a transaction of its
+ * own), names the draw it is for in its RNG_REQUEST (`draw`: prizeId, drawId, replaces) and keeps its
+ * bytes until that draw consumes them: a draw retried after a crash finds it by `key` and reuses it.
+ */
+export interface RngDrawBinding {
+  /** The service's key of the draw: 'result:<prizeId>' or 'redraw:<drawId>:<ticket>'. */
+  key: string;
+  prizeId: string;
+  /** The id the draw that consumes the request takes. */
+  drawId: string;
+  /** For a redraw: the draw and winner it replaces. */
+  replaces: { drawId: string; ticket: number } | null;
+}
+
+/** A draw's request committed and not consumed yet: its bytes and the draw id reserved for it. */
+export interface PendingDrawRequest extends RngDrawResult {
+  drawId: string;
+  subject: string;
 }
 
 export interface RngStatus extends RngInfo {
@@ -205,7 +234,7 @@ export class RngService implements OnModuleInit, OnModuleDestroy {
    * RNG_UNAVAILABLE when the RNG is failed or fails during the draw (the failure is journaled as
    * RNG_FAULT in its own transaction, after `trx` ends).
    */
-  async draw(request: RngDrawRequest, trx?: Tx): Promise<RngDrawResult> {
+  async draw(request: RngDrawRequest, trx?: Tx, binding?: RngDrawBinding): Promise<RngDrawResult> {
     const problems = drawRequestProblems(request);
     if (problems.length > 0) {
       throw new DomainException(
@@ -278,6 +307,9 @@ export class RngService implements OnModuleInit, OnModuleDestroy {
       outcome: 'served',
       detail: null,
       requestedAt,
+      drawKey: binding?.key ?? null,
+      drawId: binding?.drawId ?? null,
+      bytes: binding === undefined ? null : bytes.toString('hex'),
     };
     const save = async (db: Tx) => {
       await this.repository.insertRequest(db, record);
@@ -296,6 +328,9 @@ export class RngService implements OnModuleInit, OnModuleDestroy {
           byteCount,
           calls,
           bytesSha256,
+          ...(binding === undefined
+            ? {}
+            : { draw: { prizeId: binding.prizeId, drawId: binding.drawId, replaces: binding.replaces } }),
         }),
       });
     };
@@ -318,6 +353,69 @@ export class RngService implements OnModuleInit, OnModuleDestroy {
       repeats,
       requestedAt: requestedAt.toISOString(),
     };
+  }
+
+  /**
+   * The committed request for this draw key that no draw consumed and none abandoned (a draw that
+   * crashed after its request committed), with its bytes and the positions they select, read in `trx`.
+   * The stored bytes must hash to the journaled `bytesSha256`; otherwise the draw stops (an Error).
+   */
+  async pendingDrawRequest(trx: Tx, subject: string, key: string): Promise<PendingDrawRequest | undefined> {
+    const rows = await this.repository.unsettledDrawRequests(trx, subject, key);
+    if (rows.length === 0) return undefined;
+    if (rows.length > 1) {
+      throw new Error(
+        `RNG requests ${rows.map((r) => r.id).join(', ')} are all pending for ${subject} ${key}: at most one may be`,
+      );
+    }
+    return pendingFromRow(rows[0]);
+  }
+
+  /** Marks a draw's request consumed by its draw, in the draw's transaction (at most once: a primary key). */
+  async consume(trx: Tx, requestId: string, drawId: string): Promise<void> {
+    await this.repository.insertSettlement(trx, {
+      requestId,
+      outcome: 'consumed',
+      drawId,
+      reason: null,
+      settledAt: new Date(),
+    });
+  }
+
+  /**
+   * Gives up a pending request whose draw can no longer use it (its pool changed), in `trx`, and
+   * journals RNG_REQUEST_ABANDONED with the reason; the verifier lists it.
+   */
+  async abandon(
+    trx: Tx,
+    pending: PendingDrawRequest,
+    binding: Omit<RngDrawBinding, 'drawId' | 'key'>,
+    reason: string,
+  ): Promise<void> {
+    const abandonedAt = new Date();
+    await this.repository.insertSettlement(trx, {
+      requestId: pending.requestId,
+      outcome: 'abandoned',
+      drawId: pending.drawId,
+      reason,
+      settledAt: abandonedAt,
+    });
+    const subject = pending.subject;
+    await this.ledger.append(trx, {
+      type: RNG_REQUEST_ABANDONED,
+      subject,
+      payload: json({
+        requestId: pending.requestId,
+        prizeId: binding.prizeId,
+        drawId: pending.drawId,
+        reason,
+        abandonedAt: abandonedAt.toISOString(),
+      }),
+    });
+    this.logger.warn(
+      { event: 'rng_request_abandoned', requestId: pending.requestId, subject, reason },
+      `RNG request ${pending.requestId} for ${subject} abandoned: ${reason}`,
+    );
   }
 
   /**
@@ -430,6 +528,41 @@ export class RngService implements OnModuleInit, OnModuleDestroy {
       this.logger.warn({ event: 'rng_source_override', provider, identity }, 'RNG source overridden (tests)');
     }
   }
+}
+
+function pendingFromRow(row: RngRequestRow): PendingDrawRequest {
+  const bytes = Buffer.from(row.bytes ?? '', 'hex');
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  if (
+    row.bytes === null ||
+    row.draw_id === null ||
+    bytes.length !== row.byte_count ||
+    digest !== row.bytes_sha256
+  ) {
+    throw new Error(
+      `the stored bytes of RNG request ${row.id} are not the ${row.byte_count} bytes its RNG_REQUEST hashes: the draw stops`,
+    );
+  }
+  const k = Number(row.k);
+  const n = Number(row.n);
+  const replay = row.repeats ? replaySelectWithRepeats(k, n, bytes) : replaySelectDistinct(k, n, bytes);
+  return {
+    requestId: row.id,
+    drawId: row.draw_id,
+    subject: row.subject,
+    values: replay.values,
+    bytes: row.bytes,
+    byteCount: row.byte_count,
+    provider: row.provider as RngProviderName,
+    certified: row.certified,
+    identity: row.identity,
+    calls: row.calls,
+    algorithm: RNG_ALGORITHM,
+    k,
+    n,
+    repeats: row.repeats,
+    requestedAt: row.requested_at.toISOString(),
+  };
 }
 
 /** A payload as the journal takes it (undefined fields dropped, everything else plain JSON). */

@@ -25,10 +25,28 @@ export interface RngRequestTable {
   /** Why a request failed or was refused. */
   detail: string | null;
   requested_at: Date;
+  /** For a draw's request: which draw it is for ('result:<prizeId>', 'redraw:<drawId>:<ticket>'). */
+  draw_key: string | null;
+  /** For a draw's request: the id the draw that consumes it takes. */
+  draw_id: string | null;
+  /** For a draw's request: every byte served (hex), so a retried draw reuses them (docs/draws.md 11.1). */
+  bytes: string | null;
+}
+
+export type RngSettlementOutcome = 'consumed' | 'abandoned';
+
+/** How a draw's request ended (see migrations/20261207_21_rng_draw_binding.ts); at most one per request. */
+export interface RngRequestSettlementTable {
+  request_id: string;
+  outcome: RngSettlementOutcome;
+  draw_id: string | null;
+  reason: string | null;
+  settled_at: Date;
 }
 
 declare module '../database/schema.js' {
   interface Database {
     rng_request: RngRequestTable;
+    rng_request_settlement: RngRequestSettlementTable;
   }
 }

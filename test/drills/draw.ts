@@ -2,7 +2,7 @@
 // drawn after the close, scheduled by two replicas of the built service on one PostgreSQL
 // database. Around every draw time the replicas are killed with SIGKILL at random moments and
 // restarted, and they kill themselves at the draw's own crash points (DRAW_FAULT_INJECTION:
-// after the RNG call, after the commit). At the end: exactly one result per prize, each winner
+// after the RNG call, after the RNG request's commit, after the draw's commit). At the end: exactly one result per prize, each winner
 // a sold ticket of its sealed set, the 50/50 prize the share of paid sales, the sales audit of
 // every raffle, and the offline verifier (which recomputes every seal and draw) on the export.
 //
@@ -71,8 +71,18 @@ async function main(): Promise<number> {
     ANCHOR_INTERVAL_SECONDS: '0',
   };
   const replicas: Replica[] = [
-    { name: 'a', port: await freePort(), faults: ['kill-after-rng', 'none', 'kill-after-commit'], starts: 0 },
-    { name: 'b', port: await freePort(), faults: ['kill-after-commit', 'none', 'kill-after-rng'], starts: 0 },
+    {
+      name: 'a',
+      port: await freePort(),
+      faults: ['kill-after-rng', 'none', 'kill-after-rng-request', 'kill-after-commit'],
+      starts: 0,
+    },
+    {
+      name: 'b',
+      port: await freePort(),
+      faults: ['kill-after-commit', 'kill-after-rng-request', 'none', 'kill-after-rng'],
+      starts: 0,
+    },
   ];
   let chaos = true;
   let finished = false;

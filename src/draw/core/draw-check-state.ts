@@ -78,6 +78,14 @@ export interface DrawCheckSummary {
   uncertifiedDraws: number;
   /** Things that could not be checked, and why (not failures: e.g. a partial export). */
   notChecked: string[];
+  /**
+   * Warnings: RNG requests journaled for a draw (`draw` member) that no draw used and none abandoned by
+   * the end of the read: a draw that crashed after its request and has not run again yet, or is running
+   * (docs/draws.md 7). The service reuses such a request when the draw runs again.
+   */
+  rngRequestsPending: string[];
+  /** Warnings: draws' RNG requests given up (RNG_REQUEST_ABANDONED), with the reason journaled. */
+  rngRequestsAbandoned: string[];
 }
 
 export function newSummary(): DrawCheckSummary {
@@ -89,5 +97,7 @@ export function newSummary(): DrawCheckSummary {
     redraws: 0,
     uncertifiedDraws: 0,
     notChecked: [],
+    rngRequestsPending: [],
+    rngRequestsAbandoned: [],
   };
 }

@@ -149,6 +149,8 @@ describe('createDrawCheck: recomputing every seal and draw of a journal', () => 
       redraws: 1,
       uncertifiedDraws: 4,
       notChecked: [],
+      rngRequestsPending: [],
+      rngRequestsAbandoned: [],
     });
   });
 
@@ -429,5 +431,154 @@ describe('createDrawCheck: a set sealed during sales counts offline sales by the
         /^entry \d+: seal eb of raffle r1 does not match its sales \(entries before \d+\) and voids \(entries before \d+\): count 11 journaled, 6 recomputed/,
       ),
     ]);
+  });
+});
+
+/**
+ * RNG requests committed before their draw (docs/draws.md 7, 11.1): each names the draw it is for, a
+ * draw retried after a crash reuses it, and a request given up is journaled as abandoned.
+ */
+describe('createDrawCheck: RNG requests committed before their draw', () => {
+  async function sealed(): Promise<DrawJournalBuilder> {
+    const b = new DrawJournalBuilder();
+    let next = 1;
+    for (let i = 0; i < 12; i++) {
+      b.sell('r1', next, next + 4);
+      next += 5;
+    }
+    b.seal({ raffleId: 'r1', sealId: 'seal-main', prizeIds: ['main', 'second'], signed: true });
+    return b;
+  }
+
+  async function run(b: DrawJournalBuilder, drafts: readonly EntryDraft[] = b.drafts) {
+    return verify(b.entries(drafts), { checkpointVerifiers: [testKeys().verifier] });
+  }
+
+  it('passes a draw that used the request committed before a crash, with nothing pending', async () => {
+    const b = await sealed();
+    const drawn = await b.request({ sealId: 'seal-main', prizeId: 'main', drawId: 'draw-main' });
+    b.noise(); // the process was killed here; the next run reuses the committed request
+    b.drawWith(drawn);
+    await b.redraw({
+      sealId: 'seal-main',
+      prizeId: 'main',
+      drawId: 'draw-main-2',
+      replaces: { drawId: 'draw-main', ticket: drawn.tickets[0], reason: 'winner ineligible: staff' },
+      excluded: drawn.tickets,
+      bound: true,
+    });
+    const { result, check } = await run(b);
+    expect(result.problems).toEqual([]);
+    expect(check.summary()).toMatchObject({
+      drawsReplayed: 2,
+      rngRequestsPending: [],
+      rngRequestsAbandoned: [],
+    });
+  });
+
+  it('lists a request no draw used yet as pending (a warning), and fails fresh bytes drawn past it', async () => {
+    const b = await sealed();
+    await b.request({ sealId: 'seal-main', prizeId: 'main', drawId: 'draw-main' });
+    let { result, check } = await run(b);
+    expect(result.problems).toEqual([]);
+    expect(check.summary().rngRequestsPending).toEqual([
+      `RNG request rng_draw-main (entry ${b.size - 1}) for raffle/r1 prize main, draw draw-main: no draw used it yet`,
+    ]);
+    // A re-roll: the run after the crash asked for fresh bytes instead of using the committed ones.
+    const pendingSeq = b.size - 1;
+    await b.draw({ sealId: 'seal-main', prizeId: 'main', drawId: 'draw-main-b', seed: 'other', bound: true });
+    ({ result, check } = await run(b));
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0].seq).toBe(pendingSeq + 1);
+    expect(result.problems[0].message).toContain(
+      `RNG request rng_draw-main-b draws fresh bytes for raffle/r1 prize main while request rng_draw-main ` +
+        `(entry ${pendingSeq}) for the same draw was neither used nor abandoned: a re-roll`,
+    );
+    expect(check.summary().rngRequestsPending).toEqual([]);
+  });
+
+  it('lists an abandoned request (a warning) when the pool changed, and fails one abandoned for nothing', async () => {
+    const b = await sealed();
+    const first = await b.request({ sealId: 'seal-main', prizeId: 'main', drawId: 'draw-main' });
+    const requestSeq = b.size - 1;
+    // Another prize of the raffle was drawn in between: the main prize's pool lost its winner.
+    const second = await b.draw({
+      sealId: 'seal-main',
+      prizeId: 'second',
+      drawId: 'draw-second',
+      bound: true,
+    });
+    const abandonAt = b.size;
+    b.abandon('r1', 'rng_draw-main', 'main', 'draw-main', 'the pool changed before the draw');
+    const honest = b.drafts.length;
+    await b.draw({
+      sealId: 'seal-main',
+      prizeId: 'main',
+      drawId: 'draw-main-b',
+      exclusion: 'raffle',
+      excluded: second.tickets,
+      bound: true,
+    });
+    const { result, check } = await run(b);
+    expect(result.problems).toEqual([]);
+    expect(check.summary().rngRequestsAbandoned).toEqual([
+      `RNG request rng_draw-main (entry ${requestSeq}) for raffle/r1 prize main, 1 of ${first.sealed.count}: ` +
+        `abandoned at entry ${abandonAt} (the pool changed before the draw)`,
+    ]);
+
+    // Abandoned although the draw finally made asks the same question: its bytes were re-rolled.
+    const c = await sealed();
+    await c.request({ sealId: 'seal-main', prizeId: 'main', drawId: 'draw-main' });
+    c.abandon('r1', 'rng_draw-main', 'main', 'draw-main', 'the pool changed before the draw');
+    await c.draw({ sealId: 'seal-main', prizeId: 'main', drawId: 'draw-main-b', seed: 'other', bound: true });
+    const rerolled = await run(c);
+    expect(rerolled.result.problems).toHaveLength(1);
+    expect(rerolled.result.problems[0].message).toContain(
+      `for raffle/r1 prize main was abandoned at entry ${c.size - 3}, yet the draw made with request rng_draw-main-b ` +
+        `asks the same question (1 of ${first.sealed.count}): the abandoned bytes were re-rolled`,
+    );
+
+    // A draw may not use an abandoned request, and an abandonment must name the request's draw.
+    const usesAbandoned = b.drafts.slice(0, honest);
+    usesAbandoned.push({
+      ...b.drafts[honest + 1],
+      payload: { ...first, drawId: 'draw-main' } as unknown as JsonObject,
+    });
+    const used = await run(b, usesAbandoned);
+    expect(used.result.problems[0].message).toContain(
+      `draw draw-main: RNG request rng_draw-main was abandoned at entry ${abandonAt} (the pool changed before the draw)`,
+    );
+    const misnamed = tampered(b.drafts, abandonAt, (p) => {
+      p.prizeId = 'second';
+    });
+    const wrong = await run(b, misnamed);
+    expect(wrong.result.problems[0].seq).toBe(abandonAt);
+    expect(wrong.result.problems[0].message).toContain(
+      `abandons RNG request rng_draw-main (entry ${requestSeq}) as for prize second, draw draw-main, but it was journaled for prize main, draw draw-main`,
+    );
+  });
+
+  it('fails a draw whose request was journaled for another prize or draw', async () => {
+    const b = await sealed();
+    const drawn = await b.draw({ sealId: 'seal-main', prizeId: 'main', drawId: 'draw-main', bound: true });
+    expect(drawn.k).toBe(1);
+    for (const [change, difference] of [
+      [(p: JsonObject) => ((p.draw as JsonObject).prizeId = 'second'), 'prize second requested, main drawn'],
+      [
+        (p: JsonObject) => ((p.draw as JsonObject).drawId = 'draw-x'),
+        'draw id draw-x requested, draw-main drawn',
+      ],
+      [
+        (p: JsonObject) => ((p.draw as JsonObject).replaces = { drawId: 'draw-0', ticket: 3 }),
+        'replaces {"drawId":"draw-0","ticket":3} requested, null drawn',
+      ],
+    ] as const) {
+      const { result } = await run(b, tampered(b.drafts, b.size - 2, change));
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0].seq).toBe(b.size - 1);
+      expect(result.problems[0].message).toBe(
+        `entry ${b.size - 1}: draw draw-main uses RNG request rng_draw-main (entry ${b.size - 2}), journaled for another draw: ${difference}`,
+      );
+    }
   });
 });

@@ -17,7 +17,7 @@ import type { DrawJournalAdapter, RaffleRanges } from './draw-journal-adapter.js
 import { checkDraw, type DrawJournalState } from './draw-recomputation.js';
 import { JournalRootHistory } from './journal-root-history.js';
 import { checkSealLedger } from './seal-ledger-check.js';
-import { type JournaledRngRequest, rngBindingProblems } from './rng-request.js';
+import { drawBindingKey, type JournaledRngRequest, rngBindingProblems } from './rng-request.js';
 import { recomputeSeal } from './seal-recomputation.js';
 import type { SealedRanges } from './sealed-ranges.js';
 import { describeRange, isTicketRange } from './ticket-range.js';
@@ -53,6 +53,104 @@ export function createDrawCheck(adapter: DrawJournalAdapter, options: DrawCheckO
   };
   /** RNG_REQUEST entries read so far, by request id. */
   const rngRequests = new Map<string, JournaledRngRequest>();
+  /** By draw key (drawBindingKey): the request journaled for that draw and not used or abandoned yet. */
+  const pendingByKey = new Map<string, JournaledRngRequest>();
+  /** By draw key: the requests abandoned for that draw (checked against the draw finally made). */
+  const abandonedByKey = new Map<string, JournaledRngRequest[]>();
+
+  function bindingKey(request: JournaledRngRequest): string | undefined {
+    return request.record.draw === undefined
+      ? undefined
+      : drawBindingKey(request.record.subject, request.record.draw);
+  }
+
+  /** An RNG_REQUEST: unique id; for a draw, no other request of that draw may be pending (a re-roll). */
+  function handleRngRequest(
+    entry: Readonly<JournalEntry>,
+    request: JournaledRngRequest,
+    problems: string[],
+  ): void {
+    const { requestId } = request.record;
+    const earlier = rngRequests.get(requestId);
+    if (earlier !== undefined) {
+      problems.push(`RNG request id ${requestId} already used at entry ${earlier.seq}`);
+      return;
+    }
+    rngRequests.set(requestId, request);
+    const key = bindingKey(request);
+    if (key === undefined) return;
+    const pending = pendingByKey.get(key);
+    if (pending !== undefined) {
+      problems.push(
+        `RNG request ${requestId} draws fresh bytes for ${key} while request ${pending.record.requestId} ` +
+          `(entry ${pending.seq}) for the same draw was neither used nor abandoned: a re-roll`,
+      );
+    }
+    pendingByKey.set(key, request);
+  }
+
+  /** An RNG_REQUEST_ABANDONED: of a journaled draw request, unused, abandoned once; listed as a warning. */
+  function handleAbandoned(
+    entry: Readonly<JournalEntry>,
+    abandonment: { requestId: string; prizeId: string; drawId: string; reason: string },
+    problems: string[],
+  ): void {
+    const request = rngRequests.get(abandonment.requestId);
+    const name = `RNG request ${abandonment.requestId}`;
+    if (request === undefined) {
+      if (firstSeq === 0) problems.push(`abandons ${name}, which is not journaled before it`);
+      else
+        state.summary.notChecked.push(
+          `abandonment of ${name} (entry ${entry.seq}): the journal read starts at entry ${firstSeq}, so the request may be before it`,
+        );
+      return;
+    }
+    const binding = request.record.draw;
+    if (
+      binding === undefined ||
+      binding.prizeId !== abandonment.prizeId ||
+      binding.drawId !== abandonment.drawId
+    ) {
+      problems.push(
+        `abandons ${name} (entry ${request.seq}) as for prize ${abandonment.prizeId}, draw ${abandonment.drawId}, ` +
+          `but it was journaled for ${binding === undefined ? 'no draw' : `prize ${binding.prizeId}, draw ${binding.drawId}`}`,
+      );
+      return;
+    }
+    if (request.usedBy !== undefined || request.abandoned !== undefined) {
+      problems.push(
+        `abandons ${name} (entry ${request.seq}), which was ${request.usedBy !== undefined ? `used by draw ${request.usedBy}` : `abandoned at entry ${request.abandoned!.seq}`}`,
+      );
+      return;
+    }
+    request.abandoned = { seq: entry.seq, reason: abandonment.reason };
+    const key = bindingKey(request)!;
+    if (pendingByKey.get(key) === request) pendingByKey.delete(key);
+    abandonedByKey.set(key, [...(abandonedByKey.get(key) ?? []), request]);
+    state.summary.rngRequestsAbandoned.push(
+      `${name} (entry ${request.seq}) for ${key}, ${request.record.k} of ${request.record.n}: abandoned at entry ${entry.seq} (${abandonment.reason})`,
+    );
+  }
+
+  /**
+   * A draw used its bound request: that draw has no pending request any more. A request abandoned for
+   * the same draw must have been asked about another pool (the pool only shrinks): one abandoned with
+   * the draw's own k and pool size was given up for nothing, and its bytes re-rolled.
+   */
+  function handleUsedRequest(request: JournaledRngRequest, problems: string[]): void {
+    const key = bindingKey(request);
+    if (key === undefined) return;
+    if (pendingByKey.get(key) === request) pendingByKey.delete(key);
+    for (const abandoned of abandonedByKey.get(key) ?? []) {
+      if (abandoned.record.k === request.record.k && abandoned.record.n === request.record.n) {
+        problems.push(
+          `RNG request ${abandoned.record.requestId} (entry ${abandoned.seq}) for ${key} was abandoned at entry ` +
+            `${abandoned.abandoned!.seq}, yet the draw made with request ${request.record.requestId} asks the same ` +
+            `question (${request.record.k} of ${request.record.n}): the abandoned bytes were re-rolled`,
+        );
+      }
+    }
+  }
   let firstSeq: number | undefined;
   let history: JournalRootHistory | undefined;
 
@@ -170,14 +268,9 @@ export function createDrawCheck(adapter: DrawJournalAdapter, options: DrawCheckO
     const seal = mapped(`${entry.type} entry`, () => adapter.sealed(entry), problems);
     if (seal) handleSeal(entry, seal, problems);
     const rngRequest = mapped(`${entry.type} entry`, () => adapter.rngRequest(entry), problems);
-    if (rngRequest) {
-      const earlier = rngRequests.get(rngRequest.requestId);
-      if (earlier !== undefined) {
-        problems.push(`RNG request id ${rngRequest.requestId} already used at entry ${earlier.seq}`);
-      } else {
-        rngRequests.set(rngRequest.requestId, { record: rngRequest, seq: entry.seq });
-      }
-    }
+    if (rngRequest) handleRngRequest(entry, { record: rngRequest, seq: entry.seq }, problems);
+    const abandoned = mapped(`${entry.type} entry`, () => adapter.rngRequestAbandoned?.(entry), problems);
+    if (abandoned) handleAbandoned(entry, abandoned, problems);
     const draw = mapped(`${entry.type} entry`, () => adapter.drawn(entry), problems);
     if (draw) {
       problems.push(...checkDraw(state, entry.seq, draw));
@@ -189,14 +282,26 @@ export function createDrawCheck(adapter: DrawJournalAdapter, options: DrawCheckO
           `draw ${drawId} (entry ${entry.seq}): the journal read starts at entry ${firstSeq}, so its RNG request may be before it`,
         );
       } else {
-        problems.push(...rngBindingProblems(draw.payload, request));
-        if (request !== undefined) request.usedBy ??= drawId;
+        const binding = rngBindingProblems(draw.payload, request);
+        problems.push(...binding);
+        if (request !== undefined && request.usedBy === undefined) {
+          request.usedBy = drawId;
+          if (binding.length === 0) handleUsedRequest(request, problems);
+        }
       }
     }
     if (problems.length === 0) return undefined;
     return { kind: DRAW_CHECK_KIND, message: problems.join('; ') };
   };
   return Object.assign(check, {
-    summary: () => ({ ...state.summary, notChecked: [...state.summary.notChecked] }),
+    summary: () => ({
+      ...state.summary,
+      notChecked: [...state.summary.notChecked],
+      rngRequestsPending: [...pendingByKey.entries()].map(
+        ([key, request]) =>
+          `RNG request ${request.record.requestId} (entry ${request.seq}) for ${key}, draw ${request.record.draw!.drawId}: no draw used it yet`,
+      ),
+      rngRequestsAbandoned: [...state.summary.rngRequestsAbandoned],
+    }),
   });
 }

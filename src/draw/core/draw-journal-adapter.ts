@@ -13,7 +13,14 @@ import {
   readDrawResult,
   readDrawSealed,
 } from './draw-entries.js';
-import { readRngRequest, RNG_REQUEST, type RngRequestRecord } from './rng-request.js';
+import {
+  readRngRequest,
+  readRngRequestAbandoned,
+  RNG_REQUEST,
+  RNG_REQUEST_ABANDONED,
+  type RngRequestAbandonment,
+  type RngRequestRecord,
+} from './rng-request.js';
 import type { TicketRange } from './ticket-range.js';
 
 /** Ticket ranges of one raffle named by one entry. */
@@ -44,6 +51,8 @@ export interface DrawMapping {
   drawn(entry: Readonly<JournalEntry>): DrawRecord | undefined;
   /** The RNG module's record of a request (RNG_REQUEST), which a draw's bytes are bound to. */
   rngRequest(entry: Readonly<JournalEntry>): RngRequestRecord | undefined;
+  /** A draw's request given up without a draw (RNG_REQUEST_ABANDONED); the default mapping's if absent. */
+  rngRequestAbandoned?(entry: Readonly<JournalEntry>): RngRequestAbandonment | undefined;
 }
 
 export type DrawJournalAdapter = SalesMapping & DrawMapping;
@@ -57,6 +66,8 @@ export const defaultDrawMapping: DrawMapping = {
     return undefined;
   },
   rngRequest: (entry) => (entry.type === RNG_REQUEST ? readRngRequest(entry.payload) : undefined),
+  rngRequestAbandoned: (entry) =>
+    entry.type === RNG_REQUEST_ABANDONED ? readRngRequestAbandoned(entry.payload) : undefined,
 };
 
 /** The adapter for a journal whose sales and voids `sales` reads, with this module's draw entries. */
@@ -70,5 +81,7 @@ export function drawJournalAdapter(
     sealed: (entry) => draws.sealed(entry),
     drawn: (entry) => draws.drawn(entry),
     rngRequest: (entry) => draws.rngRequest(entry),
+    rngRequestAbandoned: (entry) =>
+      (draws.rngRequestAbandoned ?? defaultDrawMapping.rngRequestAbandoned!)(entry),
   };
 }

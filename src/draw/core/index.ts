@@ -88,10 +88,15 @@ export {
 } from './draw-entries.js';
 export { DrawFormatError } from './draw-format-error.js';
 export {
+  drawBindingKey,
   type JournaledRngRequest,
   readRngRequest,
+  readRngRequestAbandoned,
   RNG_REQUEST,
+  RNG_REQUEST_ABANDONED,
   rngBindingProblems,
+  type RngRequestAbandonment,
+  type RngRequestDrawBinding,
   type RngRequestRecord,
 } from './rng-request.js';
 export {

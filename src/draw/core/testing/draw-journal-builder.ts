@@ -26,7 +26,7 @@ import {
   type Exclusion,
 } from '../draw-entries.js';
 import { pickWinners } from '../pick-winners.js';
-import { RNG_REQUEST } from '../rng-request.js';
+import { RNG_REQUEST, RNG_REQUEST_ABANDONED } from '../rng-request.js';
 import { SealedRanges } from '../sealed-ranges.js';
 import { type SealedSet, sealSet } from '../sealed-set.js';
 import { seededBytes } from './seeded-bytes.js';
@@ -181,6 +181,10 @@ export class DrawJournalBuilder {
     exclusion?: Exclusion;
     excluded?: number[];
     seed?: string;
+    /** The RNG_REQUEST names the draw it is for (`draw`), as requests committed before their draw do. */
+    bound?: boolean;
+    /** Use this journaled request (see `request`) instead of journaling one. */
+    requestId?: string;
   }): Promise<DrawResultPayload> {
     const payload = await this.drawPayload(options);
     this.add(DRAW_RESULT, `raffle/${payload.raffleId}`, payload);
@@ -195,6 +199,7 @@ export class DrawJournalBuilder {
     replaces: { drawId: string; ticket: number; reason: string };
     exclusion?: Exclusion;
     excluded: number[];
+    bound?: boolean;
   }): Promise<DrawRedrawnPayload> {
     const payload: DrawRedrawnPayload = {
       ...(await this.drawPayload({ ...options, k: 1 })),
@@ -213,6 +218,9 @@ export class DrawJournalBuilder {
     exclusion?: Exclusion;
     excluded?: number[];
     seed?: string;
+    bound?: boolean;
+    requestId?: string;
+    replaces?: { drawId: string; ticket: number };
   }): Promise<DrawResultPayload> {
     const { set, payload: seal } = this.sets.get(options.sealId)!;
     const k = options.k ?? 1;
@@ -227,8 +235,8 @@ export class DrawJournalBuilder {
     });
     const rng = { provider: 'os', certified: false, identity: 'os:node-crypto' };
     // The RNG module journals its request in the draw's transaction, before the draw entry.
-    const rngRequestId = k === 0 ? null : `rng_${options.drawId}`;
-    if (rngRequestId !== null) {
+    const rngRequestId = k === 0 ? null : (options.requestId ?? `rng_${options.drawId}`);
+    if (rngRequestId !== null && options.requestId === undefined) {
       const bytes = Buffer.from(picked.rngCalls.map((c) => c.bytes).join(''), 'hex');
       this.add(RNG_REQUEST, `raffle/${seal.raffleId}`, {
         requestId: rngRequestId,
@@ -243,6 +251,18 @@ export class DrawJournalBuilder {
         byteCount: bytes.length,
         calls: picked.rngCalls.map((c) => ({ bytes: c.byteCount, at: new Date(BASE_TIME).toISOString() })),
         bytesSha256: createHash('sha256').update(bytes).digest('hex'),
+        ...(options.bound
+          ? {
+              draw: {
+                prizeId: options.prizeId,
+                drawId: options.drawId,
+                replaces:
+                  options.replaces === undefined
+                    ? null
+                    : { drawId: options.replaces.drawId, ticket: options.replaces.ticket },
+              },
+            }
+          : {}),
       });
     }
     return {
@@ -263,6 +283,37 @@ export class DrawJournalBuilder {
       tickets: picked.tickets,
       drawnAt: new Date(BASE_TIME + this.drafts.length * 1000).toISOString(),
     };
+  }
+
+  /**
+   * Journals a draw's bound RNG request (`rng_<drawId>` unless `requestId`) without the draw, as a
+   * process killed after the request's commit leaves it; returns the draw its bytes give.
+   */
+  async request(options: {
+    sealId: string;
+    prizeId: string;
+    drawId: string;
+    excluded?: number[];
+    exclusion?: Exclusion;
+    seed?: string;
+  }): Promise<DrawResultPayload> {
+    return this.drawPayload({ ...options, bound: true });
+  }
+
+  /** Journals the draw of `payload` (from `request`), using the request journaled then. */
+  drawWith(payload: DrawResultPayload): void {
+    this.add(DRAW_RESULT, `raffle/${payload.raffleId}`, payload);
+    this.results.set(payload.drawId, payload);
+  }
+
+  abandon(raffleId: string, requestId: string, prizeId: string, drawId: string, reason: string): void {
+    this.add(RNG_REQUEST_ABANDONED, `raffle/${raffleId}`, {
+      requestId,
+      prizeId,
+      drawId,
+      reason,
+      abandonedAt: new Date(BASE_TIME + this.drafts.length * 1000).toISOString(),
+    });
   }
 
   entries(drafts: readonly EntryDraft[] = this.drafts): JournalEntry[] {

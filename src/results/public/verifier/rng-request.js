@@ -15,6 +15,7 @@ import {
   readHash,
   readObject,
   readString,
+  readTicket,
 } from './proof-fields.js';
 
 /** @typedef {import('./proof-fields.js').DrawPayload} DrawPayload */
@@ -36,23 +37,25 @@ const RNG_REQUEST_FIELDS = [
 ];
 
 /**
+ * @typedef {{ prizeId: string, drawId: string, replaces: { drawId: string, ticket: number } | null }} RngDrawBinding
  * @typedef {{ requestId: string, purpose: string, subject: string, provider: string, certified: boolean,
  *   identity: string, k: number, n: number, repeats: boolean, byteCount: number, callBytes: number[],
- *   bytesSha256: string }} RngRequestRecord
+ *   bytesSha256: string, draw?: RngDrawBinding }} RngRequestRecord
  */
 
 /**
- * Reads an RNG_REQUEST payload: exactly its members (`state`, the RNG's state then, may be there too).
+ * Reads an RNG_REQUEST payload: exactly its members (`state`, the RNG's state then, and `draw`, the draw
+ * a request committed before its draw is for, may be there too).
  * @param {unknown} value @param {string} field @returns {RngRequestRecord}
  */
 export function readRngRequestPayload(value, field) {
-  const members =
-    typeof value === 'object' && value !== null && Object.hasOwn(value, 'state')
-      ? [...RNG_REQUEST_FIELDS, 'state']
-      : RNG_REQUEST_FIELDS;
+  const has = (/** @type {string} */ member) =>
+    typeof value === 'object' && value !== null && Object.hasOwn(value, member);
+  const members = [...RNG_REQUEST_FIELDS, ...['state', 'draw'].filter(has)];
   const o = readObject(value, field, members);
   readString(o.algorithm, `${field}.algorithm`, 1024);
   return {
+    ...(has('draw') ? { draw: readDrawBinding(o.draw, `${field}.draw`) } : {}),
     requestId: readString(o.requestId, `${field}.requestId`),
     purpose: readString(o.purpose, `${field}.purpose`),
     subject: readString(o.subject, `${field}.subject`),
@@ -74,6 +77,27 @@ export function readRngRequestPayload(value, field) {
 }
 
 /**
+ * @param {unknown} value @param {string} field @returns {RngDrawBinding}
+ */
+function readDrawBinding(value, field) {
+  const o = readObject(value, field, ['prizeId', 'drawId', 'replaces']);
+  /** @type {RngDrawBinding['replaces']} */
+  let replaces = null;
+  if (o.replaces !== null) {
+    const r = readObject(o.replaces, `${field}.replaces`, ['drawId', 'ticket']);
+    replaces = {
+      drawId: readString(r.drawId, `${field}.replaces.drawId`),
+      ticket: readTicket(r.ticket, `${field}.replaces.ticket`),
+    };
+  }
+  return {
+    prizeId: readString(o.prizeId, `${field}.prizeId`),
+    drawId: readString(o.drawId, `${field}.drawId`),
+    replaces,
+  };
+}
+
+/**
  * Throws unless the request is the one that served this draw: its id, the raffle's subject, k, n = the
  * pool size, repeats, the RNG's provider, certification and identity, the bytes of each call and the
  * SHA-256 of all the bytes the draw journals.
@@ -85,6 +109,23 @@ export async function checkRngBinding(draw, request, seq) {
     throw new VerificationFailure(
       `the RNG_REQUEST entry ${seq} is request ${request.requestId}, the draw names ${draw.rngRequestId}`,
     );
+  if (request.draw !== undefined) {
+    const replaces =
+      draw.replaces === undefined ? null : { drawId: draw.replaces.drawId, ticket: draw.replaces.ticket };
+    /** @type {Array<[string, unknown, unknown]>} */
+    const bound = [
+      ['prize', request.draw.prizeId, draw.prizeId],
+      ['draw id', request.draw.drawId, draw.drawId],
+      ['replaces', JSON.stringify(request.draw.replaces), JSON.stringify(replaces)],
+    ];
+    const forOther = bound
+      .filter(([, requested, drawn]) => requested !== drawn)
+      .map(([what, requested, drawn]) => `${what} ${String(requested)} requested, ${String(drawn)} drawn`);
+    if (forOther.length > 0)
+      throw new VerificationFailure(
+        `the draw uses RNG request ${request.requestId} (entry ${seq}), journaled for another draw: ${forOther.join(', ')}`,
+      );
+  }
   const bytes = concatBytes(...draw.rngCalls.map((call) => hexToBytes(call.bytes)));
   const digest = bytesToHex(await sha256(bytes));
   /** @type {Array<[string, unknown, unknown]>} */
