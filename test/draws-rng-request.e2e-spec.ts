@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDrawCheck, drawJournalAdapter } from '../src/draw/core/index.js';
+import { main as verifyCli } from '../src/ledger/cli/verify.js';
 import { verifyJournal } from '../src/ledger/core/index.js';
 import { LedgerService } from '../src/ledger/ledger.service.js';
 import { RngService } from '../src/rng/rng.service.js';
@@ -64,7 +68,21 @@ describe('a draw finds its RNG request committed before it (PGlite)', () => {
       lines.push(...chunk.split('\n').filter((line) => line !== ''));
     const check = createDrawCheck(drawJournalAdapter(ticketSalesMapping()));
     const result = await verifyJournal(lines, { entryChecks: [check] });
-    return { result, summary: check.summary() };
+    return { result, summary: check.summary(), lines };
+  }
+
+  /** What `npm run verify` prints for the same export. */
+  async function verifierText(lines: string[]): Promise<{ status: number; stdout: string }> {
+    const dir = mkdtempSync(join(tmpdir(), 'fairdraw-rng-request-'));
+    try {
+      const path = join(dir, 'export.ndjson');
+      writeFileSync(path, lines.join('\n') + '\n');
+      let stdout = '';
+      const status = await verifyCli([path], { stdout: (text) => (stdout += text), stderr: () => {} });
+      return { status, stdout };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   it('reuses a request that still fits: the reserved draw id, the committed bytes, the winner they dictate', async () => {
@@ -101,8 +119,11 @@ describe('a draw finds its RNG request committed before it (PGlite)', () => {
     ]);
     const [result] = ofType('DRAW_RESULT') as unknown as Array<{ rngRequestId: string }>;
     expect(result.rngRequestId).not.toBe(request.requestId);
-    const { result: verified, summary } = await offlineCheck();
+    const { result: verified, summary, lines } = await offlineCheck();
     expect(verified.problems).toEqual([]);
+    const printed = await verifierText(lines);
+    expect(printed.status).toBe(0);
+    expect(printed.stdout).toContain(`    abandoned: RNG request ${request.requestId} (entry `);
     expect(summary.rngRequestsPending).toEqual([]);
     expect(summary.rngRequestsAbandoned).toEqual([
       expect.stringMatching(

@@ -233,6 +233,8 @@ function summary(
       ` (${draws.redraws} redraws, ${draws.uncertifiedDraws} with an uncertified RNG)`,
   );
   for (const item of draws.notChecked) lines.push(`    not checked: ${item}`);
+  for (const item of draws.rngRequestsPending) lines.push(`    pending: ${item}`);
+  for (const item of draws.rngRequestsAbandoned) lines.push(`    abandoned: ${item}`);
   lines.push(
     `  exclusion rules  ${exclusions.checked} of ${exclusions.draws} draws checked against their prize's journaled rules`,
   );
