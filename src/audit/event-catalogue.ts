@@ -57,6 +57,8 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   RECEIPT_REPRINTED: 'sales',
   // A payment that is not the one taken for its order (unknown intent, wrong amount): possible fraud.
   PAYMENT_MISMATCH: 'security',
+  // An order refused for its buyer (underage, no attestation, outside the licensing region): PLY-2.
+  SALE_DENIED: 'security',
   TICKETS_VOIDED: 'voids',
   REFUND_REQUESTED: 'voids',
   REFUND_COMPLETED: 'voids',
