@@ -56,7 +56,9 @@ export class JwsGeolocationProvider implements GeolocationProvider {
         requiredClaims: ['iat', 'exp'],
       }));
     } catch (error) {
-      if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout)) {
+      // A JWKS that cannot be read is the provider's outage (503), not the buyer's bad token.
+      const unavailable = error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid;
+      if (error instanceof errors.JOSEError && !unavailable) {
         return {
           status: 422,
           code: 'GEOLOCATION_INVALID',
