@@ -204,6 +204,27 @@ describe('buyer eligibility (PLY-2) on pglite, geolocation by a jws provider', (
     });
     expect(JSON.stringify(entries)).not.toContain(BIRTH_UNDERAGE);
     expect(JSON.stringify(entries)).not.toContain(BIRTH_ADULT);
+
+    // The reports read past the refusals: no sale in the summary, each refusal a security event.
+    const report = await t.app.inject({
+      method: 'GET',
+      url: `/v1/reports/raffles/${raffle.id}/summary`,
+      headers: auditor,
+    });
+    expect(report.statusCode).toBe(200);
+    expect(report.json().totals.sales).toMatchObject({ orders: 0, tickets: 0, amountMinor: 0 });
+    const events = await t.app.inject({
+      method: 'GET',
+      url: `/v1/reports/significant-events?categories=security&raffleId=${raffle.id}`,
+      headers: auditor,
+    });
+    expect(events.statusCode).toBe(200);
+    const rows = events.json().sections[0].rows as Array<{ type: string; outcome: string; actor: string }>;
+    expect(rows.filter((row) => row.type === 'SALE_DENIED')).toHaveLength(denied.length);
+    expect(rows.find((row) => row.type === 'SALE_DENIED')).toMatchObject({
+      outcome: 'denied',
+      actor: 'user:sam-seller',
+    });
   });
 
   it('refuses a malformed birth date or token as a 400 naming the field', async () => {
