@@ -298,6 +298,45 @@ describe('buyer eligibility with the development geolocation provider (none) and
     }
   });
 
+  it("jws: answers 503 GEOLOCATION_PROVIDER_UNAVAILABLE while the provider's JWKS fails, selling nothing", async () => {
+    const down = createServer((_, response) => {
+      response.statusCode = 500;
+      response.end('unavailable');
+    });
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+    const { port } = down.address() as AddressInfo;
+    const t = await startTestApp({
+      engine: 'pglite',
+      env: {
+        GEOLOCATION_PROVIDER: 'jws',
+        GEOLOCATION_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+        GEOLOCATION_ISSUER: ISSUER,
+      },
+    });
+    try {
+      const admin = bearer(await t.token(['admin'], 'alice-admin'));
+      const seller = bearer(await t.token(['seller'], 'sam-seller'));
+      const auditor = bearer(await t.token(['auditor'], 'ada-auditor'));
+      const raffle = await openRaffle(t, admin, { jurisdiction: 'ON-AGCO' });
+      const key = idempotencyKey();
+      const signer = (await generateKeyPair('ES256')).privateKey;
+      const geolocationToken = await geoToken(signer, { region: 'CA-ON', nonce: key });
+      const response = await order(
+        t,
+        raffle.id,
+        seller,
+        { ...online, dateOfBirth: BIRTH_ADULT, geolocationToken },
+        key,
+      );
+      expect(response.statusCode).toBe(503);
+      expect(response.json().code).toBe('GEOLOCATION_PROVIDER_UNAVAILABLE');
+      expect((await summary(t, raffle.id, auditor)).numbers).toMatchObject({ issued: 0, sold: 0 });
+    } finally {
+      await t.close();
+      await new Promise((resolve) => down.close(resolve));
+    }
+  });
+
   it('jws with GEOLOCATION_PUBLIC_KEY: verifies against the PEM key', async () => {
     const pair = await generateKeyPair('ES256');
     const t = await startTestApp({

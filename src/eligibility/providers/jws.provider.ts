@@ -57,7 +57,11 @@ export class JwsGeolocationProvider implements GeolocationProvider {
       }));
     } catch (error) {
       // A JWKS that cannot be read is the provider's outage (503), not the buyer's bad token.
-      const unavailable = error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid;
+      // jose reports a non-200 or unparsable JWKS response as a plain JOSEError (ERR_JOSE_GENERIC).
+      const unavailable =
+        error instanceof errors.JWKSTimeout ||
+        error instanceof errors.JWKSInvalid ||
+        (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC');
       if (error instanceof errors.JOSEError && !unavailable) {
         return {
           status: 422,
