@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DrawModule } from './draw/draw.module.js';
+import { EligibilityModule } from './eligibility/eligibility.module.js';
 import { FinanceModule } from './finance/finance.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
@@ -31,6 +32,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   JurisdictionModule,
   RaffleModule,
   PaymentModule,
+  EligibilityModule,
   TicketModule,
   RngModule,
   AuditModule,

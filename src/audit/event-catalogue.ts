@@ -63,6 +63,8 @@ const CATEGORY_OF: Record<string, EventCategory> = {
   PAYMENT_MISMATCH_REFUNDED: 'security',
   PAYMENT_MISMATCH_REFUND_FAILED: 'security',
   PAYMENT_MISMATCH_REVIEWED: 'security',
+  // An order refused for its buyer (underage, no attestation, outside the licensing region): PLY-2.
+  SALE_DENIED: 'security',
   TICKETS_VOIDED: 'voids',
   REFUND_REQUESTED: 'voids',
   REFUND_COMPLETED: 'voids',

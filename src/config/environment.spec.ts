@@ -91,6 +91,9 @@ describe('loadEnvironment: the RNG settings', () => {
     AUTH_AUDIENCE: 'client',
     LEDGER_SIGNING_KEY: 'PRIVATE+KEY+fairdraw.example/ledger+0a1b2c3d+AAAA',
     PAYMENT_PROVIDERS: 'cash',
+    GEOLOCATION_PROVIDER: 'jws',
+    GEOLOCATION_JWKS_URL: 'https://geo.example/.well-known/jwks.json',
+    GEOLOCATION_ISSUER: 'https://geo.example',
   };
 
   it('defaults to the os provider outside production, with the documented defaults', () => {
@@ -172,6 +175,9 @@ describe('loadEnvironment: the payment settings', () => {
     AUTH_AUDIENCE: 'client',
     LEDGER_SIGNING_KEY: 'PRIVATE+KEY+fairdraw.example/ledger+0a1b2c3d+AAAA',
     RNG_ALLOW_UNCERTIFIED: 'true',
+    GEOLOCATION_PROVIDER: 'jws',
+    GEOLOCATION_JWKS_URL: 'https://geo.example/.well-known/jwks.json',
+    GEOLOCATION_ISSUER: 'https://geo.example',
   };
   const stripe = {
     PAYMENT_PROVIDERS: 'stripe,cash',
@@ -220,5 +226,48 @@ describe('loadEnvironment: secrets in error messages', () => {
 
   it('still shows the value of an ordinary variable, to help fix it', () => {
     expect(configErrorOf({ PORT: 'eighty' }).message).toContain('got "eighty"');
+  });
+});
+
+describe('loadEnvironment: the geolocation settings (PLY-2)', () => {
+  const production = {
+    NODE_ENV: 'production',
+    AUTH_JWKS_URL: 'https://cognito-idp.ca-central-1.amazonaws.com/pool/.well-known/jwks.json',
+    AUTH_ISSUER: 'https://cognito-idp.ca-central-1.amazonaws.com/pool',
+    AUTH_AUDIENCE: 'client',
+    LEDGER_SIGNING_KEY: 'PRIVATE+KEY+fairdraw.example/ledger+0a1b2c3d+AAAA',
+    RNG_ALLOW_UNCERTIFIED: 'true',
+    PAYMENT_PROVIDERS: 'cash',
+  };
+  const jws = {
+    GEOLOCATION_PROVIDER: 'jws',
+    GEOLOCATION_JWKS_URL: 'https://geo.example/.well-known/jwks.json',
+    GEOLOCATION_ISSUER: 'https://geo.example',
+  };
+
+  it('defaults to none outside production, with a five-minute token lifetime and audience fairdraw', () => {
+    expect(loadEnvironment({})).toMatchObject({
+      GEOLOCATION_PROVIDER: 'none',
+      GEOLOCATION_AUDIENCE: 'fairdraw',
+      GEOLOCATION_MAX_TOKEN_AGE_SECONDS: 300,
+      GEOLOCATION_CERTIFIED: false,
+    });
+    expect(loadEnvironment({ ...production, ...jws, GEOLOCATION_CERTIFIED: 'true' })).toMatchObject({
+      GEOLOCATION_PROVIDER: 'jws',
+      GEOLOCATION_CERTIFIED: true,
+    });
+  });
+
+  it.each([
+    [{ ...production }, 'GEOLOCATION_PROVIDER'],
+    [{ GEOLOCATION_PROVIDER: 'gps' }, 'GEOLOCATION_PROVIDER'],
+    [{ GEOLOCATION_PROVIDER: 'jws', GEOLOCATION_ISSUER: 'https://geo.example' }, 'GEOLOCATION_JWKS_URL'],
+    [{ GEOLOCATION_PROVIDER: 'jws', GEOLOCATION_JWKS_URL: 'https://geo.example/jwks' }, 'GEOLOCATION_ISSUER'],
+    [{ ...jws, GEOLOCATION_PUBLIC_KEY: 'not a key' }, 'GEOLOCATION_PUBLIC_KEY'],
+    [{ ...jws, GEOLOCATION_MAX_TOKEN_AGE_SECONDS: '3600' }, 'GEOLOCATION_MAX_TOKEN_AGE_SECONDS'],
+  ])('refuses %j naming %s', (env, variable) => {
+    const error = configErrorOf(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(variable)).toBe(true);
   });
 });

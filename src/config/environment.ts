@@ -241,6 +241,53 @@ export class AppConfig {
   @Max(1_000_000)
   SALES_RATE_LIMIT_PER_SECOND: number = 500;
 
+  // --- buyer eligibility (PLY-2, src/eligibility) -------------------------------------------
+
+  /** Geolocation of online buyers: jws (a provider-signed token) or none (development only, never in production). */
+  @IsIn(['none', 'jws'], { message: 'GEOLOCATION_PROVIDER must be none or jws' })
+  GEOLOCATION_PROVIDER: string = 'none';
+
+  /** jws: the provider's JWKS URL (or set GEOLOCATION_PUBLIC_KEY). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'GEOLOCATION_JWKS_URL must be an http(s) URL of a JWKS document' },
+  )
+  GEOLOCATION_JWKS_URL?: string;
+
+  /** jws: the provider's public key in PEM (SPKI), instead of a JWKS URL. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, {
+    message: 'GEOLOCATION_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)',
+  })
+  GEOLOCATION_PUBLIC_KEY?: string;
+
+  /** jws: the provider's `iss`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  GEOLOCATION_ISSUER?: string;
+
+  /** jws: this service as the provider names it in `aud`. */
+  @IsString()
+  @MinLength(1)
+  GEOLOCATION_AUDIENCE: string = 'fairdraw';
+
+  /** jws: the longest a token lives (exp - iat) and the oldest iat accepted, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(900)
+  GEOLOCATION_MAX_TOKEN_AGE_SECONDS: number = 300;
+
+  /** jws: the operator declares the provider certified for the licensing regulator (journaled with refusals). */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsIn([true, false], { message: 'GEOLOCATION_CERTIFIED must be true or false' })
+  GEOLOCATION_CERTIFIED: boolean = false;
+
   /** How long an online order holds its tickets while the buyer pays. */
   @Transform(toInt)
   @IsInt()
@@ -446,6 +493,7 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig
   }
   checkRngEnvironment(parsed);
   checkPaymentEnvironment(parsed);
+  checkGeolocationEnvironment(parsed);
   return parsed;
 }
 
@@ -466,6 +514,31 @@ export function checkPaymentEnvironment(config: AppConfig): void {
       if (!config[name])
         throw new ConfigError(name, `${name} is required when PAYMENT_PROVIDERS includes stripe`);
     }
+  }
+}
+
+/** The geolocation settings: jws needs a key and an issuer; none is refused in production. */
+export function checkGeolocationEnvironment(config: AppConfig): void {
+  if (config.GEOLOCATION_PROVIDER === 'none') {
+    if (config.NODE_ENV === 'production') {
+      throw new ConfigError(
+        'GEOLOCATION_PROVIDER',
+        'GEOLOCATION_PROVIDER=none checks no online buyer and is refused when NODE_ENV=production (use jws)',
+      );
+    }
+    return;
+  }
+  if (config.GEOLOCATION_JWKS_URL === undefined && config.GEOLOCATION_PUBLIC_KEY === undefined) {
+    throw new ConfigError(
+      'GEOLOCATION_JWKS_URL',
+      'GEOLOCATION_JWKS_URL (or GEOLOCATION_PUBLIC_KEY) is required when GEOLOCATION_PROVIDER=jws',
+    );
+  }
+  if (config.GEOLOCATION_ISSUER === undefined) {
+    throw new ConfigError(
+      'GEOLOCATION_ISSUER',
+      'GEOLOCATION_ISSUER is required when GEOLOCATION_PROVIDER=jws',
+    );
   }
 }
 

@@ -36,6 +36,7 @@ describe('jurisdiction profiles', () => {
       const rules = tracedRules(profile);
       expect(rules.map(([name]) => name).sort()).toEqual(
         [
+          'eligibility',
           'numberReservation',
           'onlineRngDraw',
           'prizeShare',
@@ -122,5 +123,24 @@ describe('jurisdiction profiles', () => {
         helpline: null,
       });
     }
+  });
+
+  it("declares who may buy (PLY-2): 18 everywhere; geolocation online and the seller's attestation in person in Ontario and Washington", () => {
+    const rule = (code: 'ON-AGCO' | 'WA-GCC' | 'ND-AG' | 'GLI31-DEFAULT') =>
+      jurisdictionProfile(code).eligibility.value;
+    for (const code of JURISDICTION_CODES) expect(rule(code).minimumAge).toBe(18);
+    expect(rule('ON-AGCO').onlineGeolocation).toEqual({ required: true, regions: ['CA-ON'] });
+    expect(rule('WA-GCC').onlineGeolocation).toEqual({ required: true, regions: ['US-WA'] });
+    expect(rule('ND-AG').onlineGeolocation.required).toBe(false);
+    expect(rule('GLI31-DEFAULT')).toEqual({
+      minimumAge: 18,
+      inPersonAgeAttestation: false,
+      onlineAgeAttestation: false,
+      onlineGeolocation: { required: false, regions: [] },
+    });
+    for (const code of ['ON-AGCO', 'WA-GCC'] as const) expect(rule(code).inPersonAgeAttestation).toBe(true);
+    expect(rule('ND-AG').inPersonAgeAttestation).toBe(false);
+    for (const code of ['ON-AGCO', 'WA-GCC', 'ND-AG'] as const)
+      expect(rule(code).onlineAgeAttestation).toBe(true);
   });
 });

@@ -54,6 +54,19 @@ export interface ResponsibleGamblingMessage {
 
 export type UnclaimedPrizeHandling = 'HOLD_IN_TRUST' | 'REDRAW_AS_RULES_ALLOW';
 
+/**
+ * Who may buy (PLY-2): the minimum age, whether an in-person seller attests per order that they
+ * checked it, whether an online buyer must attest it (date of birth, never stored), and whether
+ * an online sale needs a geolocation token placing the buyer in one of `regions` (ISO 3166-2 codes
+ * of the licensing province or state). Not being intoxicated in person stays the seller's procedure.
+ */
+export interface EligibilityRule {
+  minimumAge: number;
+  inPersonAgeAttestation: boolean;
+  onlineAgeAttestation: boolean;
+  onlineGeolocation: { required: boolean; regions: string[] };
+}
+
 export interface JurisdictionProfile {
   code: JurisdictionCode;
   name: string;
@@ -73,6 +86,8 @@ export interface JurisdictionProfile {
   reconcileBeforeDraw: Traced<{ value: true }>;
   /** The responsible-gambling message on every receipt and reprint (PLY-3). */
   responsibleGambling: Traced<ResponsibleGamblingMessage>;
+  /** Who may buy: age, in-person attestation, online geolocation (PLY-2). */
+  eligibility: Traced<EligibilityRule>;
 }
 
 /** TKT-4 (AGCO MTS 2.3.1) and TKT-7: what every receipt carries, everywhere. */
@@ -132,6 +147,15 @@ const PROFILES: Record<JurisdictionCode, JurisdictionProfile> = {
       },
       trace: ['PLY-3', 'AGCO MTS 2.2 (responsible gambling information)', 'AGCO checklist'],
     },
+    eligibility: {
+      value: {
+        minimumAge: 18,
+        inPersonAgeAttestation: true,
+        onlineAgeAttestation: true,
+        onlineGeolocation: { required: true, regions: ['CA-ON'] },
+      },
+      trace: ['PLY-2', 'AGCO raffle T&C 5.1, 5.3', 'AGCO T&C 4.1'],
+    },
   },
   'WA-GCC': {
     code: 'WA-GCC',
@@ -182,6 +206,15 @@ const PROFILES: Record<JurisdictionCode, JurisdictionProfile> = {
       },
       trace: ['PLY-3'],
     },
+    eligibility: {
+      value: {
+        minimumAge: 18,
+        inPersonAgeAttestation: true,
+        onlineAgeAttestation: true,
+        onlineGeolocation: { required: true, regions: ['US-WA'] },
+      },
+      trace: ['PLY-2', 'minimum age 18: the service default, for the licensee to confirm'],
+    },
   },
   'ND-AG': {
     code: 'ND-AG',
@@ -214,6 +247,20 @@ const PROFILES: Record<JurisdictionCode, JurisdictionProfile> = {
       value: GENERIC_RESPONSIBLE_GAMBLING,
       trace: ['PLY-3', 'no North Dakota wording declared: the generic message'],
     },
+    eligibility: {
+      value: {
+        minimumAge: 18,
+        inPersonAgeAttestation: false,
+        onlineAgeAttestation: true,
+        onlineGeolocation: { required: false, regions: ['US-ND'] },
+      },
+      trace: [
+        'PLY-2',
+        'NDAC 99-01.3-05-01',
+        'in person: the seller checks age by procedure; no per-order attestation declared for North Dakota',
+        'online geolocation not declared for North Dakota: a token, when sent, must still place the buyer in US-ND',
+      ],
+    },
   },
   'GLI31-DEFAULT': {
     code: 'GLI31-DEFAULT',
@@ -234,6 +281,18 @@ const PROFILES: Record<JurisdictionCode, JurisdictionProfile> = {
     prizeShare: { value: { minBps: 1, maxBps: 10_000 }, trace: ['PRIZE-1', 'PRIZE-3'] },
     reconcileBeforeDraw: RECONCILE,
     responsibleGambling: { value: GENERIC_RESPONSIBLE_GAMBLING, trace: ['PLY-3'] },
+    eligibility: {
+      value: {
+        minimumAge: 18,
+        inPersonAgeAttestation: false,
+        onlineAgeAttestation: false,
+        onlineGeolocation: { required: false, regions: [] },
+      },
+      trace: [
+        'PLY-2',
+        'no licensing region: nothing required; a date of birth, when sent, is still checked against 18',
+      ],
+    },
   },
 };
 

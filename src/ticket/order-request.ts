@@ -6,6 +6,10 @@ export interface OrderRequest {
   paymentMethod: string;
   deviceId?: string;
   buyerReference?: string;
+  /** PLY-2, read and dropped by EligibilityService.admit before anything else sees the request. */
+  dateOfBirth?: string;
+  ageChecked?: boolean;
+  geolocationToken?: string;
 }
 
 export interface OrderProblem {

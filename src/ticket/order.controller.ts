@@ -2,12 +2,14 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { CallerOrigin } from '../audit/request-context.decorator.js';
@@ -54,9 +56,19 @@ export class OrderController {
     description:
       'SALES_CLOSED, SALES_NOT_STARTED, SOLD_OUT, BUYER_LIMIT_REACHED, RAFFLE_NOT_OPEN, IDEMPOTENCY_KEY_REUSED',
   })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'PLY-2: UNDERAGE (dateOfBirth), GEOLOCATION_OUTSIDE (geolocationToken); nothing is sold',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponseDto,
+    description:
+      'PLY-2: AGE_NOT_ATTESTED (dateOfBirth or ageChecked), GEOLOCATION_REQUIRED, GEOLOCATION_INVALID (geolocationToken); nothing is sold',
+  })
   @ApiServiceUnavailableResponse({
     type: ErrorResponseDto,
-    description: 'PAYMENT_PROVIDER_UNAVAILABLE: retry with the same key',
+    description:
+      "PAYMENT_PROVIDER_UNAVAILABLE, GEOLOCATION_PROVIDER_UNAVAILABLE (the provider's keys): retry with the same key",
   })
   @ApiParam({ name: 'raffleId', format: 'uuid' })
   place(

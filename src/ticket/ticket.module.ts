@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientRateGuard } from '../common/client-rate.guard.js';
+import { EligibilityModule } from '../eligibility/eligibility.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { PaymentModule } from '../payment/payment.module.js';
 import { RaffleModule } from '../raffle/raffle.module.js';
@@ -21,7 +22,7 @@ import { VoidService } from './void.service.js';
 
 /** Ticket sales: orders, batching, receipts, verification, voids and offline POS. Others use TicketService. */
 @Module({
-  imports: [LedgerModule, RaffleModule, PaymentModule],
+  imports: [LedgerModule, RaffleModule, PaymentModule, EligibilityModule],
   controllers: [OrderController, PublicSalesController, PosController, ReprintController],
   providers: [
     SalesRepository,

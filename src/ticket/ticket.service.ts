@@ -3,6 +3,7 @@ import type { Origin } from '../audit/significant-event.js';
 import type { Principal } from '../auth/roles.js';
 import { DomainException } from '../common/domain.exception.js';
 import { AppConfig } from '../config/environment.js';
+import { EligibilityService } from '../eligibility/eligibility.service.js';
 import type { Tx } from '../database/database.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import type { PaymentProvider } from '../payment/payment-provider.js';
@@ -94,6 +95,7 @@ export class TicketService {
     private readonly blocks: BlockRepository,
     private readonly ledger: LedgerService,
     private readonly reprints: ReprintRepository,
+    private readonly eligibility: EligibilityService,
   ) {}
 
   registerWinnerSource(source: WinnerSource): void {
@@ -123,6 +125,8 @@ export class TicketService {
   ): Promise<OrderView> {
     const key = parseIdempotencyKey(idempotencyKey);
     const raffle = await this.requireRaffle(raffleId);
+    // PLY-2: refuses an ineligible buyer; the attestations leave the request (not fingerprinted, not stored).
+    request = await this.eligibility.admit(raffle, request, key, origin);
     const hash = orderFingerprint(raffleId, who.sub, request);
     // A retry of an accepted order gets its order even after sales stopped; anything else is refused.
     if (raffle.status !== 'OPEN') return this.replayOrRefuse(raffle, key, hash, origin);

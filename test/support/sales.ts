@@ -22,7 +22,14 @@ export async function openRaffle(t: TestApp, admin: Headers, overrides: Partial<
   return opened.json() as { id: string } & RaffleRulesInput;
 }
 
-export const posCash = { packageId: 'one', channel: 'POS', paymentMethod: 'cash', deviceId: 'pos-01' };
+/** A cash sale at a POS whose seller checked the buyer's age (PLY-2: Ontario and Washington require it). */
+export const posCash = {
+  packageId: 'one',
+  channel: 'POS',
+  paymentMethod: 'cash',
+  deviceId: 'pos-01',
+  ageChecked: true,
+};
 
 /** POST an order through inject, with a fresh Idempotency-Key unless one is given. */
 export function order(

@@ -83,6 +83,27 @@ class ResponsibleGamblingRuleDto extends TraceDto {
   @ApiProperty({ type: ResponsibleGamblingValueDto }) value!: ResponsibleGamblingValueDto;
 }
 
+class OnlineGeolocationDto {
+  @ApiProperty({ description: 'An online order must carry a geolocation token' }) required!: boolean;
+  @ApiProperty({
+    type: [String],
+    example: ['CA-ON'],
+    description: 'ISO 3166-2 codes of the licensing province or state a token must name',
+  })
+  regions!: string[];
+}
+class EligibilityValueDto {
+  @ApiProperty({ example: 18 }) minimumAge!: number;
+  @ApiProperty({ description: 'POS and cashier orders carry ageChecked: true (the seller checked the age)' })
+  inPersonAgeAttestation!: boolean;
+  @ApiProperty({ description: "Online orders carry the buyer's dateOfBirth (checked, never stored)" })
+  onlineAgeAttestation!: boolean;
+  @ApiProperty({ type: OnlineGeolocationDto }) onlineGeolocation!: OnlineGeolocationDto;
+}
+class EligibilityRuleDto extends TraceDto {
+  @ApiProperty({ type: EligibilityValueDto }) value!: EligibilityValueDto;
+}
+
 export class JurisdictionProfileDto {
   @ApiProperty({ enum: JURISDICTION_CODES }) code!: string;
   @ApiProperty() name!: string;
@@ -96,4 +117,6 @@ export class JurisdictionProfileDto {
   @ApiProperty({ type: ShareRuleDto }) prizeShare!: ShareRuleDto;
   @ApiProperty({ type: FlagRuleDto }) reconcileBeforeDraw!: FlagRuleDto;
   @ApiProperty({ type: ResponsibleGamblingRuleDto }) responsibleGambling!: ResponsibleGamblingRuleDto;
+  @ApiProperty({ type: EligibilityRuleDto, description: 'Who may buy (PLY-2)' })
+  eligibility!: EligibilityRuleDto;
 }

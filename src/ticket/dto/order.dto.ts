@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { RULE_ID, SALE_CHANNELS } from '../../raffle/raffle-rules.js';
 import { PAYMENT_PROVIDERS } from '../../payment/payment-provider.js';
 import { ResponsibleGamblingValueDto } from '../../jurisdiction/dto/jurisdiction.dto.js';
@@ -41,6 +50,34 @@ export class CreateOrderDto {
   @MinLength(1)
   @MaxLength(200)
   buyerReference?: string;
+
+  @ApiPropertyOptional({
+    example: '1990-04-17',
+    description:
+      "PLY-2, online: the buyer's date of birth (YYYY-MM-DD), checked against the profile's minimum age at the sale time (UTC) and then dropped: never stored or journaled. Required online where the jurisdiction profile says so (Ontario, Washington, North Dakota)",
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date YYYY-MM-DD' })
+  dateOfBirth?: string;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'PLY-2, in person (POS, cashier): the seller confirms they checked the buyer is of age (and fit to buy). Required where the jurisdiction profile says so (Ontario, Washington); false is always refused',
+  })
+  @IsOptional()
+  @IsBoolean()
+  ageChecked?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "PLY-2, online: the geolocation provider's signed token (compact JWS) placing the buyer in the raffle's licensing region, with the order's Idempotency-Key as nonce. Required online where the profile says so (Ontario, Washington) when GEOLOCATION_PROVIDER=jws; only a hash of its id is ever journaled",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(8_192)
+  geolocationToken?: string;
 }
 
 export class VoidOrderDto {
