@@ -36,8 +36,7 @@ type NamedQuery = pg.Query & { name?: string; values?: unknown[]; callback?: Que
  *
  * A marked text goes to pg as a Query built from the text alone and named afterwards: handed a
  * config object instead, pg copies it property descriptor by property descriptor and wraps its
- * promise in a second one, which together cost about as much Node CPU as the rest of pg's work on a
- * small INSERT.
+ * promise in a second one, Node CPU spent on every statement (see docs/performance.md, Ledger).
  */
 export function prepareMarkedStatements(client: pg.PoolClient): void {
   const query = client.query as (this: pg.PoolClient, ...args: unknown[]) => unknown;

@@ -4,6 +4,7 @@ import { DatabaseService, type Tx } from '../database/database.service.js';
 import { prepared } from '../database/prepared-statements.js';
 import type { Database } from '../database/schema.js';
 import type { NodeId } from './core/node-id.js';
+import { HASH_SIZE } from './core/rfc9162.js';
 
 /** Only one replica integrates the queue at a time ("FDLG"). */
 const SEQUENCER_LOCK = 0x46444c47;
@@ -232,6 +233,10 @@ export class LedgerRepository {
     state: { tree_size: number; root_hash: Buffer; last_hash: Buffer; frontier: string },
   ): Promise<boolean> {
     if (hashes.length !== queueIds.length) throw new Error('one hash per queued entry');
+    // The statement cuts the hashes out of one byte string 32 bytes at a time.
+    if (!hashes.every((h) => h.length === HASH_SIZE) || !nodes.every((n) => n.hash.length === HASH_SIZE)) {
+      throw new Error(`every hash must be ${HASH_SIZE} bytes`);
+    }
     // The hashes go as two bytea parameters, which pg sends in binary: no hex text on either side.
     const { rows } = await trx.executeQuery<{ entries: number; nodes: number; states: number }>(
       CompiledQuery.raw(INTEGRATE, [
