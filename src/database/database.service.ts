@@ -40,6 +40,12 @@ export class DatabaseService implements OnApplicationShutdown {
     readonly db: Kysely<Database>,
     readonly engine: DatabaseEngine,
     readonly location: string,
+    /**
+     * The `pg` pool under `db` on PostgreSQL (undefined on PGlite): only for a repository's hot
+     * statement outside a transaction, which it runs with `pool.query` instead of through Kysely's
+     * executor (see LedgerRepository.enqueue). Everything else goes through `db`.
+     */
+    readonly pool?: pg.Pool,
   ) {}
 
   static async connect(config: AppConfig): Promise<DatabaseService> {
@@ -71,7 +77,7 @@ export class DatabaseService implements OnApplicationShutdown {
         prepareMarkedStatements(client);
       });
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-      return new DatabaseService(db, 'postgres', redactUrl(config.DATABASE_URL));
+      return new DatabaseService(db, 'postgres', redactUrl(config.DATABASE_URL), pool);
     }
     const dir = join(config.DATA_DIR, 'pglite');
     mkdirSync(dir, { recursive: true });

@@ -33,6 +33,21 @@ describe('statements marked as prepared, on PostgreSQL', () => {
     }
   });
 
+  it('does the same through pool.query (which hands the client a callback), errors included', async () => {
+    const text = prepared('select $1::int4 * 2 as twice');
+    expect((await pool.query(text, [21])).rows).toEqual([{ twice: 42 }]);
+    expect((await pool.query(text, [2])).rows).toEqual([{ twice: 4 }]);
+    const client = await pool.connect();
+    try {
+      expect(await preparedOnConnection(client)).toContain(text);
+    } finally {
+      client.release();
+    }
+    // (The pool discards the connection of a failed pool.query.)
+    await expect(pool.query(text, ['not a number'])).rejects.toThrow(/invalid input syntax/);
+    expect((await pool.query(text, [5])).rows).toEqual([{ twice: 10 }]);
+  });
+
   it('leaves every other call as it was', async () => {
     const client = await pool.connect();
     try {

@@ -126,13 +126,9 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
         const completed = tree.appendAll(hashes);
         const moved = await this.repository.integrate(
           trx,
-          { tree_size: from.tree.size, last_hash: from.lastHash },
-          links.map((link, i) => ({
-            queue_id: queued[i].id,
-            seq: link.seq,
-            prev_hash: link.prevHash,
-            hash: link.hash,
-          })),
+          { tree_size: from.tree.size, last_hash: Buffer.from(from.lastHash, 'hex') },
+          queued.map((row) => row.id),
+          hashes,
           completed.filter((node) => node.level > 0),
           {
             tree_size: tree.size,

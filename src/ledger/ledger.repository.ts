@@ -4,6 +4,7 @@ import { DatabaseService, type Tx } from '../database/database.service.js';
 import { prepared } from '../database/prepared-statements.js';
 import type { Database } from '../database/schema.js';
 import type { NodeId } from './core/node-id.js';
+import { HASH_SIZE } from './core/rfc9162.js';
 
 /** Only one replica integrates the queue at a time ("FDLG"). */
 const SEQUENCER_LOCK = 0x46444c47;
@@ -47,31 +48,39 @@ const LOCK_AND_TAKE = prepared(`
     where lock.locked order by id limit $2
   ) as queued on true`);
 
-/** LedgerRepository.integrate; $1-$2 the tree it extends, $3-$6 the entries, $7-$9 the nodes, $10-$13 the new state. */
+/**
+ * LedgerRepository.integrate. $1-$2 the tree it extends (size, last hash); $3 the queue ids in the
+ * order of their sequence numbers, from $1 on; $4 their hashes, 32 bytes each, end to end; $5-$7 the
+ * completed nodes (levels, indexes, hashes end to end); $8-$11 the new state. Each entry's prev_hash
+ * is the hash before it ($2 for the first): sending it too would send every hash twice.
+ */
 const INTEGRATE = prepared(`
   with unchanged as (
-    select from ledger_state where id = 1 and tree_size = $1 and last_hash = decode($2, 'hex')
+    select from ledger_state where id = 1 and tree_size = $1::int8 and last_hash = $2::bytea
   ), link as (
-    select * from unnest($3::int8[], $4::int8[], $5::text[], $6::text[]) as link (queue_id, seq, prev_hash, hash)
+    select link.queue_id, $1::int8 + link.ord - 1 as seq, substring($4::bytea from 32 * link.ord::int4 - 31 for 32) as hash
+    from unnest($3::int8[]) with ordinality as link (queue_id, ord)
+  ), chain as (
+    select link.queue_id, link.seq, link.hash, coalesce(lag(link.hash) over (order by link.seq), $2::bytea) as prev_hash
+    from link
   ), taken as (
     delete from ledger_queue where id = any($3::int8[]) and exists (select from unchanged)
     returning id, type, subject, payload, recorded_at
   ), entries as (
     insert into ledger_entry (seq, type, subject, payload, recorded_at, prev_hash, hash, queue_id)
-    select link.seq, taken.type, taken.subject, taken.payload, taken.recorded_at,
-           decode(link.prev_hash, 'hex'), decode(link.hash, 'hex'), taken.id
-    from taken join link on link.queue_id = taken.id
-    order by link.seq
+    select chain.seq, taken.type, taken.subject, taken.payload, taken.recorded_at, chain.prev_hash, chain.hash, taken.id
+    from taken join chain on chain.queue_id = taken.id
+    order by chain.seq
     returning seq
   ), nodes as (
     insert into ledger_node (level, index, hash)
-    select node.level, node.index, decode(node.hash, 'hex')
-    from unnest($7::int2[], $8::int8[], $9::text[]) as node (level, index, hash)
+    select node.level, node.index, substring($7::bytea from 32 * node.ord::int4 - 31 for 32)
+    from unnest($5::int2[], $6::int8[]) with ordinality as node (level, index, ord)
     where exists (select from unchanged)
     returning level
   ), state as (
     update ledger_state
-    set tree_size = $10, root_hash = decode($11, 'hex'), last_hash = decode($12, 'hex'), frontier = $13,
+    set tree_size = $8::int8, root_hash = $9::bytea, last_hash = $10::bytea, frontier = $11::text,
         updated_at = now()
     where id = 1 and exists (select from unchanged)
     returning id
@@ -132,14 +141,20 @@ export class LedgerRepository {
    * Queues entries recorded at one time under the given ids (from reserveQueueIds, ascending: the
    * sequencer takes the queue in id order).
    */
-  async enqueue(
+  enqueue(
     trx: Tx | undefined,
     recordedAt: Date,
     rows: ReadonlyArray<Pick<QueuedRow, 'id' | 'type' | 'subject' | 'payload'>>,
-  ): Promise<void> {
+  ): Promise<unknown> {
     const parameters: unknown[] = [recordedAt.toISOString()];
     for (const row of rows) parameters.push(row.id, row.type, row.subject, row.payload);
-    await (trx ?? this.db).executeQuery(CompiledQuery.raw(enqueueText(rows.length), parameters));
+    const text = enqueueText(rows.length);
+    // Outside a transaction on PostgreSQL, straight to the pool rather than through Kysely's
+    // executor (its query id, connection provider and async acquire and release cost Node CPU on
+    // the append's one round trip; see docs/performance.md, Ledger).
+    const pool = trx === undefined ? this.database.pool : undefined;
+    if (pool !== undefined) return pool.query(text, parameters);
+    return (trx ?? this.db).executeQuery(CompiledQuery.raw(text, parameters));
   }
 
   /** Reserves the queue ids [first, first + QUEUE_ID_BLOCK) for this process; returns first. */
@@ -201,38 +216,45 @@ export class LedgerRepository {
   /**
    * Moves a batch from the queue into the journal in one statement: deletes the queued rows, inserts
    * them as entries with the sequence numbers and hashes the sequencer computed (type, subject,
-   * payload and time are copied inside the database, so they are the very values it hashed), stores
-   * the completed Merkle nodes and the new tree state. Nothing is written into the journal unless the
-   * stored tree is still `from` (the sequencer keeps the tree between batches; another replica may
-   * have extended it since). Returns false, and the caller must roll back, unless the tree was `from`
-   * and every queued row was there to move.
+   * payload and time are copied inside the database, so they are the very values it hashed; each
+   * entry's prev_hash is the hash before it), stores the completed Merkle nodes and the new tree
+   * state. The batch's entries take the sequence numbers from `from.tree_size` on, in the order of
+   * `queueIds`, whose hashes `hashes` holds. Nothing is written into the journal unless the stored
+   * tree is still `from` (the sequencer keeps the tree between batches; another replica may have
+   * extended it since). Returns false, and the caller must roll back, unless the tree was `from` and
+   * every queued row was there to move.
    */
   async integrate(
     trx: Tx,
-    from: { tree_size: number; last_hash: string },
-    links: ReadonlyArray<{ queue_id: number; seq: number; prev_hash: string; hash: string }>,
+    from: { tree_size: number; last_hash: Buffer },
+    queueIds: readonly number[],
+    hashes: readonly Buffer[],
     nodes: ReadonlyArray<NodeId & { hash: Buffer }>,
     state: { tree_size: number; root_hash: Buffer; last_hash: Buffer; frontier: string },
   ): Promise<boolean> {
+    if (hashes.length !== queueIds.length) throw new Error('one hash per queued entry');
+    // The statement cuts the hashes out of one byte string 32 bytes at a time.
+    if (!hashes.every((h) => h.length === HASH_SIZE) || !nodes.every((n) => n.hash.length === HASH_SIZE)) {
+      throw new Error(`every hash must be ${HASH_SIZE} bytes`);
+    }
+    // The hashes go as two bytea parameters, which pg sends in binary: no hex text on either side.
     const { rows } = await trx.executeQuery<{ entries: number; nodes: number; states: number }>(
       CompiledQuery.raw(INTEGRATE, [
         from.tree_size,
         from.last_hash,
-        links.map((l) => l.queue_id),
-        links.map((l) => l.seq),
-        links.map((l) => l.prev_hash),
-        links.map((l) => l.hash),
+        queueIds,
+        Buffer.concat(hashes),
         nodes.map((n) => n.level),
         nodes.map((n) => n.index),
-        nodes.map((n) => n.hash.toString('hex')),
+        Buffer.concat(nodes.map((n) => n.hash)),
         state.tree_size,
-        state.root_hash.toString('hex'),
-        state.last_hash.toString('hex'),
+        state.root_hash,
+        state.last_hash,
         state.frontier,
       ]),
     );
     const moved = rows[0];
-    return moved.entries === links.length && moved.nodes === nodes.length && moved.states === 1;
+    return moved.entries === queueIds.length && moved.nodes === nodes.length && moved.states === 1;
   }
 
   entriesByQueueIds(ids: number[]): Promise<Array<{ queue_id: number | null; seq: number; hash: Buffer }>> {

@@ -12,7 +12,13 @@ import { rehash } from './core/proof-plan.js';
 import type { ConsistencyProofJson, InclusionProofJson } from './core/proof-json.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import { LedgerSequencer, type IntegratedEntry } from './ledger-sequencer.js';
-import { LedgerRepository, QUEUE_ID_BLOCK, type EntryFilter, type EntryRow } from './ledger.repository.js';
+import {
+  LedgerRepository,
+  QUEUE_ID_BLOCK,
+  type EntryFilter,
+  type EntryRow,
+  type QueuedRow,
+} from './ledger.repository.js';
 
 /** What a module hands the ledger: the event, what it is about, and its details. */
 export interface LedgerDraft {
@@ -31,6 +37,12 @@ export interface LedgerDigest {
   rootHash: string;
   timestamp: string;
   checkpoint: string;
+}
+
+type QueueRow = Pick<QueuedRow, 'id' | 'type' | 'subject' | 'payload'>;
+
+function queuedEntries(rows: readonly QueueRow[], recordedAt: Date): QueuedEntry[] {
+  return rows.map((row) => ({ queueId: row.id, recordedAt }));
 }
 
 const EXPORT_PAGE = 1_000;
@@ -71,23 +83,40 @@ export class LedgerService implements OnModuleInit {
     return this.enqueue(undefined, drafts);
   }
 
-  private async enqueue(trx: Tx | undefined, drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
-    const recordedAt = new Date();
-    // Validates type, subject and payload exactly as the sequencer and the verifier will, and
-    // canonicalises the payload once: the queue holds the very text that is hashed and stored.
-    const payloads = drafts.map((draft) => canonicalDraftPayload(draft));
-    const ids = await this.queueIds(trx, drafts.length);
-    await this.repository.enqueue(
-      trx,
-      recordedAt,
-      drafts.map((draft, i) => ({
-        id: ids[i],
+  private enqueue(trx: Tx | undefined, drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
+    let recordedAt: Date;
+    let rows: QueueRow[];
+    try {
+      recordedAt = new Date();
+      // Validates type, subject and payload exactly as the sequencer and the verifier will, and
+      // canonicalises the payload once: the queue holds the very text that is hashed and stored.
+      rows = drafts.map((draft) => ({
+        id: 0,
         type: draft.type,
         subject: draft.subject,
-        payload: payloads[i],
-      })),
-    );
-    return ids.map((queueId) => ({ queueId, recordedAt }));
+        payload: canonicalDraftPayload(draft),
+      }));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    // The common case takes its ids from the block in hand and costs one promise, the INSERT's
+    // (promises are not free in a process where AsyncLocalStorage has turned promise hooks on).
+    if (this.idBlock.end - this.idBlock.next < rows.length)
+      return this.enqueueReserving(trx, recordedAt, rows);
+    for (const row of rows) row.id = this.idBlock.next++;
+    return this.repository.enqueue(trx, recordedAt, rows).then(() => queuedEntries(rows, recordedAt));
+  }
+
+  /** enqueue when the ids in hand do not suffice: reserves blocks until they do. */
+  private async enqueueReserving(
+    trx: Tx | undefined,
+    recordedAt: Date,
+    rows: QueueRow[],
+  ): Promise<QueuedEntry[]> {
+    const ids = await this.queueIds(trx, rows.length);
+    rows.forEach((row, i) => (row.id = ids[i]));
+    await this.repository.enqueue(trx, recordedAt, rows);
+    return queuedEntries(rows, recordedAt);
   }
 
   /**
