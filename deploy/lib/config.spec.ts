@@ -11,6 +11,8 @@ const real = {
   hsmClusterId: 'cluster-jxhlf7644ne',
   hsmSecurityGroupId: 'sg-0a1b2c3d4e5f60718',
   imageTag: `sha256:${'ab'.repeat(32)}`,
+  geolocationJwksUrl: 'https://geo.provider.example/.well-known/jwks.json',
+  geolocationIssuer: 'https://geo.provider.example',
 };
 const read = (context: Record<string, unknown>) => configFromContext((key) => context[key]);
 const failure = (run: () => unknown) => {
@@ -38,6 +40,12 @@ describe('configFromContext', () => {
       ledgerOrigin: 'raffle.hospital-lottery.ca/ledger',
       migrateCommand: ['node', 'dist/src/database/cli/migrate.js'],
       paymentProviders: 'stripe,cash',
+      geolocation: {
+        jwksUrl: 'https://geo.provider.example/.well-known/jwks.json',
+        issuer: 'https://geo.provider.example',
+        audience: 'fairdraw',
+        certified: false,
+      },
     });
   });
 
@@ -74,6 +82,12 @@ describe('configFromContext', () => {
     expect(keyOf({ ...real, hostedZoneId: 'Z123ABC' })).toBe('hostedZoneId');
     expect(keyOf({ ...real, anchorRetentionDays: '0' })).toBe('anchorRetentionDays');
     expect(keyOf({ ...real, paymentProviders: 'stripe,test' })).toBe('paymentProviders');
+    expect(keyOf({ ...real, geolocationJwksUrl: 'http://geo.provider.example/jwks' })).toBe(
+      'geolocationJwksUrl',
+    );
+    expect(keyOf({ ...real, geolocationCertified: 'maybe' })).toBe('geolocationCertified');
+    const { geolocationIssuer: _issuer, ...noIssuer } = real;
+    expect(failure(() => read(noIssuer)).message).toMatch(/"geolocationIssuer": is required/);
     const { imageTag: _imageTag, ...noImage } = real;
     expect(failure(() => read(noImage)).message).toMatch(/"imageTag": is required/);
   });

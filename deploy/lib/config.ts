@@ -66,6 +66,17 @@ export interface FairdrawConfig extends FoundationConfig {
    * provider is refused, as the service itself refuses it in production.
    */
   readonly paymentProviders: string;
+  /**
+   * Geolocation of online buyers (PLY-2, docs/eligibility.md): the provider's JWKS URL and `iss`,
+   * how it names this service in `aud`, and whether the regulator has certified it. The service
+   * refuses to start in production without a provider, so these are required.
+   */
+  readonly geolocation: {
+    readonly jwksUrl: string;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly certified: boolean;
+  };
   /** Requests per 5 minutes from one IP address before AWS WAF blocks it. */
   readonly wafRateLimit: number;
   /** 5xx responses as a percentage of requests that raises the 5xx alarm. */
@@ -180,6 +191,12 @@ export function configFromContext(lookup: Lookup, env: { account?: string } = {}
       default: 'stripe,cash',
       pattern: /^(stripe|cash)(,(stripe|cash))?$/,
     }),
+    geolocation: {
+      jwksUrl: read.string('geolocationJwksUrl', { pattern: /^https:\/\/\S+$/ }),
+      issuer: read.string('geolocationIssuer', { pattern: /^\S+$/ }),
+      audience: read.string('geolocationAudience', { default: 'fairdraw', pattern: /^\S+$/ }),
+      certified: read.boolean('geolocationCertified', false),
+    },
     wafRateLimit: read.integer('wafRateLimit', { default: 2000, min: 10 }),
     http5xxAlarmPercent: read.number('http5xxAlarmPercent', { default: 2, min: 0.01, max: 100 }),
     alarmEmail: read.optionalString('alarmEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/),

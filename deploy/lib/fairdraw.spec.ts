@@ -335,6 +335,16 @@ describe('CloudHSM cluster', () => {
     });
   });
 
+  it("checks online buyers' geolocation with the configured provider (PLY-2), never the development none", () => {
+    expect(environmentOf(containerOf('app'))).toMatchObject({
+      GEOLOCATION_PROVIDER: 'jws',
+      GEOLOCATION_JWKS_URL: 'https://geolocation.example.org/.well-known/jwks.json',
+      GEOLOCATION_ISSUER: 'https://geolocation.example.org',
+      GEOLOCATION_AUDIENCE: 'fairdraw',
+      GEOLOCATION_CERTIFIED: 'false',
+    });
+  });
+
   it('enables Stripe and cash payments, never the development test provider', () => {
     expect(environmentOf(containerOf('app'))).toMatchObject({ PAYMENT_PROVIDERS: 'stripe,cash' });
   });
