@@ -535,7 +535,10 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
       raffleId: null,
       claimedOrderId: '00000000-0000-4000-8000-00000000abcd',
     });
-    expect((await list(`raffleId=${raffle.id}`, auditor)).statusCode).toBe(403);
+    // Auditors read everything (GLI-31 auditor access) and change nothing: refund and review stay refused.
+    const audited = await list(`raffleId=${raffle.id}`, auditor);
+    expect(audited.statusCode).toBe(200);
+    expect(audited.json()).toEqual(open);
     expect((await list(`raffleId=${raffle.id}`, storefront)).statusCode).toBe(403);
     const badQuery = await list('raffleId=not-a-raffle&status=SOMETIMES&limit=0');
     expect(badQuery.statusCode).toBe(400);
@@ -549,6 +552,10 @@ describe.each(['pglite', 'postgres'] as const)('Stripe payments and webhooks on 
     const act = (id: string, action: 'refund' | 'review', payload?: object, headers: Headers = operator) =>
       t.app.inject({ method: 'POST', url: `/v1/payments/mismatches/${id}/${action}`, payload, headers });
     const refundId = byIntent.get(refundMe.id)!.id;
+    expect((await act(refundId, 'refund', undefined, auditor)).statusCode).toBe(403);
+    expect(
+      (await act(refundId, 'review', { reason: 'An auditor may not decide this' }, auditor)).statusCode,
+    ).toBe(403);
 
     // Refund: two operators at once refund it once at Stripe, by the PaymentIntent, idempotently.
     const refunds = await Promise.all([act(refundId, 'refund'), act(refundId, 'refund', undefined, admin)]);

@@ -26,7 +26,7 @@ export class PaymentMismatchController {
   constructor(private readonly mismatches: PaymentMismatchService) {}
 
   @Get()
-  @Authenticated({ roles: ['admin', 'operator'] })
+  @Authenticated({ roles: ['admin', 'operator', 'auditor'] })
   @ApiOperation({
     summary:
       'Provider payments that name one of our orders but are not the payment taken for it (unresolved by default), newest first',
