@@ -458,7 +458,9 @@ else
   # contacted here: no request carries a token), a ledger signing key, made fresh for this run in
   # the C2SP signed-note format, a certified RNG (there is no HSM here, so the OS source is
   # accepted explicitly: RNG_ALLOW_UNCERTIFIED, which production logs and journals at start) and
-  # payment providers without the development-only test provider (cash needs no secret).
+  # payment providers without the development-only test provider (cash needs no secret), and a
+  # geolocation provider for online buyers (PLY-2; its keys are fetched at the first online order,
+  # which no request here makes).
   LEDGER_ORIGIN_CHECK=docker-check.local/ledger
   SIGNING_KEY=$(node -e '
     const crypto = require("node:crypto");
@@ -476,6 +478,7 @@ else
       exec "${AS_USER[@]}" env -i PATH="$PATH" HOME=/nonexistent "${IMAGE_ENV[@]}" PORT="$PORT" DATA_DIR="$DATA" \
         AUTH_JWKS_URL="http://127.0.0.1:9/.well-known/jwks.json" AUTH_ISSUER=docker-check AUTH_AUDIENCE=docker-check \
         LEDGER_ORIGIN="$LEDGER_ORIGIN_CHECK" LEDGER_SIGNING_KEY="$SIGNING_KEY" RNG_ALLOW_UNCERTIFIED=true PAYMENT_PROVIDERS=cash \
+        GEOLOCATION_PROVIDER=jws GEOLOCATION_JWKS_URL="http://127.0.0.1:9/geolocation/jwks.json" GEOLOCATION_ISSUER=docker-check \
         "$APP/docker/entrypoint.sh" "${CMD[@]}"
   ) >"$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
