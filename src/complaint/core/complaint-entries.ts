@@ -8,10 +8,10 @@
 // erased without touching it.
 
 import { createHash } from 'node:crypto';
-import { isEntryTime, type JsonObject } from '../../ledger/core/index.js';
+import { type JsonObject } from '../../ledger/core/index.js';
 import { PERSONAL_DATA_COMMITMENT, type RecordedOrigin } from '../../draw/core/claim-entries.js';
 import { DrawFormatError } from '../../draw/core/draw-format-error.js';
-import { readHash, readObject, readString } from '../../draw/core/json-fields.js';
+import { readHash, readObject, readOneOf, readString, readTime } from '../../draw/core/json-fields.js';
 
 export const COMPLAINT_FILED = 'COMPLAINT_FILED';
 export const COMPLAINT_STATUS_CHANGED = 'COMPLAINT_STATUS_CHANGED';
@@ -121,18 +121,6 @@ const CHANGED_FIELDS = [
   'by',
 ] as const;
 const ORIGIN_FIELDS = ['actor', 'source', 'requestId'] as const;
-
-function readOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new DrawFormatError(field, `must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
-function readTime(value: unknown, field: string): string {
-  if (!isEntryTime(value)) throw new DrawFormatError(field, 'must be a UTC ISO-8601 time with milliseconds');
-  return value;
-}
 
 function readReference(value: unknown, field: string): string {
   if (typeof value !== 'string' || !REFERENCE_PATTERN.test(value)) {

@@ -8,9 +8,17 @@
 // commitment to it, which binds the record without revealing it (section 13.3).
 
 import { createHash } from 'node:crypto';
-import { canonicalJson, isEntryTime, type JsonObject } from '../../ledger/core/index.js';
+import { canonicalJson, type JsonObject } from '../../ledger/core/index.js';
 import { DrawFormatError } from './draw-format-error.js';
-import { readCount, readHash, readObject, readString, readTicket } from './json-fields.js';
+import {
+  readCount,
+  readHash,
+  readObject,
+  readOneOf,
+  readString,
+  readTicket,
+  readTime,
+} from './json-fields.js';
 
 export const PRIZE_CLAIMED = 'PRIZE_CLAIMED';
 export const WINNER_CONTACT_ATTEMPTED = 'WINNER_CONTACT_ATTEMPTED';
@@ -123,18 +131,6 @@ const CLAIM_FIELDS = [
 ] as const;
 
 const ORIGIN_FIELDS = ['actor', 'source', 'requestId'] as const;
-
-function readOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new DrawFormatError(field, `must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
-function readTime(value: unknown, field: string): string {
-  if (!isEntryTime(value)) throw new DrawFormatError(field, 'must be a UTC ISO-8601 time with milliseconds');
-  return value;
-}
 
 function readCommitment(value: unknown, field: string): PersonalDataCommitment {
   const o = readObject(value, field, ['algorithm', 'commitment']);

@@ -2,7 +2,7 @@
 // strict readers (for the verifier) and draft builders (for the service). A payload is read exactly:
 // no member may be missing or extra, so every implementation reads the same record.
 
-import { isEntryTime, type JsonObject } from '../../ledger/core/index.js';
+import { type JsonObject } from '../../ledger/core/index.js';
 import { DrawFormatError } from './draw-format-error.js';
 import {
   readArray,
@@ -12,6 +12,7 @@ import {
   readObject,
   readString,
   readTicket,
+  readTime,
 } from './json-fields.js';
 import { readRngCalls, type RngCallRecord } from './rng-calls.js';
 import { readSetCommitment, type SetCommitment } from './set-commitment.js';
@@ -93,11 +94,6 @@ export interface DrawRedrawnPayload extends DrawResultPayload {
 /** A draw as the recomputation sees it: a first draw of a prize, or a redraw of one of its winners. */
 export type DrawRecord =
   { kind: 'result'; payload: DrawResultPayload } | { kind: 'redraw'; payload: DrawRedrawnPayload };
-
-function readTime(value: unknown, field: string): string {
-  if (!isEntryTime(value)) throw new DrawFormatError(field, 'must be a UTC ISO-8601 time with milliseconds');
-  return value;
-}
 
 function readAscendingTickets(value: unknown, field: string): number[] {
   const tickets = readArray(value, field, readTicket);

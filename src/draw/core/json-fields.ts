@@ -1,7 +1,7 @@
 // Strict readers for the JSON shapes of docs/draws.md: exact member sets and exact types, so that a
 // proof or payload is read the same way by every implementation (no extra members, no coercion).
 
-import { isHashHex } from '../../ledger/core/index.js';
+import { isEntryTime, isHashHex } from '../../ledger/core/index.js';
 import { DrawFormatError } from './draw-format-error.js';
 import { isTicketNumber } from './ticket-range.js';
 
@@ -71,5 +71,19 @@ export function readHexBytes(value: unknown, field: string): string {
   if (typeof value !== 'string' || !/^(?:[0-9a-f]{2})*$/.test(value)) {
     throw new DrawFormatError(field, 'must be lowercase hex of whole bytes');
   }
+  return value;
+}
+
+/** One of the strings `allowed`. */
+export function readOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new DrawFormatError(field, `must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+/** A journal time: UTC ISO-8601 with milliseconds. */
+export function readTime(value: unknown, field: string): string {
+  if (!isEntryTime(value)) throw new DrawFormatError(field, 'must be a UTC ISO-8601 time with milliseconds');
   return value;
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { isEntryTime, type JsonObject } from '../../ledger/core/index.js';
 import type { RecordedOrigin } from '../../draw/core/claim-entries.js';
 import { DrawFormatError } from '../../draw/core/draw-format-error.js';
-import { readHash, readObject, readString } from '../../draw/core/json-fields.js';
+import { readHash, readObject, readOneOf, readString } from '../../draw/core/json-fields.js';
 
 export const PERSONAL_DATA_ERASED = 'PERSONAL_DATA_ERASED';
 
@@ -47,13 +47,6 @@ const FIELDS = [
   'by',
 ] as const;
 const ORIGIN_FIELDS = ['actor', 'source', 'requestId'] as const;
-
-function readOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new DrawFormatError(field, `must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
 
 export function readPersonalDataErased(payload: unknown): PersonalDataErasedPayload {
   const o = readObject(payload, 'payload', FIELDS, ORIGIN_FIELDS);
