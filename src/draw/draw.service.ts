@@ -15,9 +15,9 @@ import { SALES_ENTRY_TYPES, TICKETS_SOLD, TICKETS_VOIDED } from '../ticket/core/
 import { TicketService, type WinningTicket } from '../ticket/ticket.service.js';
 import {
   currentWinners,
-  DRAW_ALGORITHM,
   DRAW_PRIZE,
   DrawPool,
+  type DrawRandom,
   drawRedrawnDraft,
   type DrawRedrawnPayload,
   drawResultDraft,
@@ -26,6 +26,7 @@ import {
   type DrawSealedPayload,
   excludedTickets,
   fiftyFiftyPrize,
+  liveDrawPayload,
   normaliseTickets,
   type PriorDraw,
   raffleEntrySubject,
@@ -34,6 +35,7 @@ import {
   SEAL_ALGORITHM_DEVICE_TIME,
   type SealSizes,
   type SealedSet,
+  type SetCommitment,
   type TicketRangeBuffer,
   sealSet,
   winnersFromPositions,
@@ -492,27 +494,17 @@ export class DrawService implements OnModuleInit {
           };
         },
         commit: async (trx, plan, picked) => {
-          const { prior, exclusion, excluded, pool, k } = plan;
-          const winners = winnersFromPositions(set.ranges, pool, picked.positions);
           const drawnAt = new Date();
-          const payload: DrawResultPayload = {
+          const payload = liveDrawPayload({
             raffleId: raffle.id,
             prizeId: planned.prizeId,
             sealId: seal.id,
-            drawId: picked.drawId,
-            algorithm: DRAW_ALGORITHM,
-            sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
-            rng: picked.rng,
-            rngRequestId: picked.requestId,
-            rngCalls: picked.calls,
-            k,
-            repeats: false,
-            exclusion,
-            excluded,
-            positions: winners.positions,
-            tickets: winners.tickets,
-            drawnAt: drawnAt.toISOString(),
-          };
+            sealed: sealCommitmentOf(seal),
+            random: picked,
+            selection: plan,
+            winners: winnersFromPositions(set.ranges, plan.pool, picked.positions),
+            drawnAt,
+          });
           const [entry, prizeEntry] = await this.ledger.append(
             trx,
             drawResultDraft(payload),
@@ -535,7 +527,7 @@ export class DrawService implements OnModuleInit {
             drawn_at: drawnAt,
           };
           await this.repository.insertDraw(trx, made);
-          await this.markDrawnIfComplete(trx, raffle, [...prior, made], by, origin);
+          await this.markDrawnIfComplete(trx, raffle, [...plan.prior, made], by, origin);
           return made;
         },
       }),
@@ -805,27 +797,19 @@ export class DrawService implements OnModuleInit {
         };
       },
       commit: async (trx, plan, picked) => {
-        const { exclusion, excluded, pool, replaces } = plan;
-        const winnersDrawn = winnersFromPositions(set.ranges, pool, picked.positions);
         const drawnAt = new Date();
         const payload: DrawRedrawnPayload = {
-          raffleId: raffle.id,
-          prizeId: result.prize_id,
-          sealId: seal.id,
-          drawId: picked.drawId,
-          algorithm: DRAW_ALGORITHM,
-          sealed: { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root },
-          rng: picked.rng,
-          rngRequestId: picked.requestId,
-          rngCalls: picked.calls,
-          k: 1,
-          repeats: false,
-          exclusion,
-          excluded,
-          positions: winnersDrawn.positions,
-          tickets: winnersDrawn.tickets,
-          drawnAt: drawnAt.toISOString(),
-          replaces: { ...replaces, reason },
+          ...liveDrawPayload({
+            raffleId: raffle.id,
+            prizeId: result.prize_id,
+            sealId: seal.id,
+            sealed: sealCommitmentOf(seal),
+            random: picked,
+            selection: plan,
+            winners: winnersFromPositions(set.ranges, plan.pool, picked.positions),
+            drawnAt,
+          }),
+          replaces: { ...plan.replaces, reason },
         };
         const [entry, prizeEntry] = await this.ledger.append(
           trx,
@@ -1055,12 +1039,13 @@ interface DrawPlan {
 }
 
 /** The random positions a draw uses, read back from its committed RNG request. */
-interface PickedRandom {
-  drawId: string;
-  requestId: string | null;
+interface PickedRandom extends DrawRandom {
   positions: number[];
-  calls: RngCallRecord[];
-  rng: { provider: string; certified: boolean; identity: string };
+}
+
+/** The commitment a seal row stores, as draws journal it again (`sealed`) to stand on their own. */
+function sealCommitmentOf(seal: SealRow): SetCommitment {
+  return { count: seal.ticket_count, rangeCount: seal.range_count, root: seal.root };
 }
 
 function isDrawRow(value: object): value is DrawRow {

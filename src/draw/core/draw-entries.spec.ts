@@ -1,8 +1,10 @@
 import { chainEntries, ZERO_HASH } from '../../ledger/core/index.js';
+import { DRAW_ALGORITHM } from './draw-algorithm.js';
 import {
   drawRedrawnDraft,
   drawResultDraft,
   drawSealedDraft,
+  liveDrawPayload,
   readDrawRedrawn,
   readDrawResult,
   readDrawSealed,
@@ -89,5 +91,32 @@ describe('draw journal entries', () => {
     const none = { ...result, k: 0, positions: [], tickets: [], rngCalls: [] };
     expect(() => readDrawResult(none)).toThrow('payload.rngRequestId: must name the RNG request');
     expect(readDrawResult({ ...none, rngRequestId: null }).rngRequestId).toBeNull();
+  });
+
+  it("build a live draw's payload with the members of section 5, in the order the service journals them", () => {
+    const sealed = { count: 35, rangeCount: 2, root: 'ab'.repeat(32) };
+    const rng = { provider: 'os', certified: false, identity: 'os:node-crypto' };
+    const rngCalls = [{ byteCount: 4, bytes: '00112233' }];
+    const payload = liveDrawPayload({
+      raffleId: 'r1',
+      prizeId: 'main',
+      sealId: 's1',
+      sealed,
+      random: { drawId: 'd1', requestId: 'rng_d1', calls: rngCalls, rng },
+      selection: { k: 1, exclusion: 'seal', excluded: [4, 9] },
+      winners: { positions: [6], tickets: [8] },
+      drawnAt: new Date('2026-11-23T08:00:00.000Z'),
+    });
+    // To the byte what the service built before this builder: members, order and values (the journal keeps
+    // RFC 8785 canonical JSON, so the order cannot reach it; members and values do).
+    expect(JSON.stringify(payload)).toBe(
+      '{"raffleId":"r1","prizeId":"main","sealId":"s1","drawId":"d1",' +
+        `"algorithm":${JSON.stringify(DRAW_ALGORITHM)},` +
+        `"sealed":{"count":35,"rangeCount":2,"root":"${'ab'.repeat(32)}"},` +
+        '"rng":{"provider":"os","certified":false,"identity":"os:node-crypto"},"rngRequestId":"rng_d1",' +
+        '"rngCalls":[{"byteCount":4,"bytes":"00112233"}],"k":1,"repeats":false,"exclusion":"seal",' +
+        '"excluded":[4,9],"positions":[6],"tickets":[8],"drawnAt":"2026-11-23T08:00:00.000Z"}',
+    );
+    expect(readDrawResult(payload)).toEqual(payload);
   });
 });

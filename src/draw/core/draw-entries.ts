@@ -3,6 +3,7 @@
 // no member may be missing or extra, so every implementation reads the same record.
 
 import { type JsonObject } from '../../ledger/core/index.js';
+import { DRAW_ALGORITHM } from './draw-algorithm.js';
 import { DrawFormatError } from './draw-format-error.js';
 import {
   readArray,
@@ -221,6 +222,54 @@ export function readDrawRedrawn(payload: unknown): DrawRedrawnPayload {
       ticket: readTicket(replaces.ticket, 'payload.replaces.ticket'),
       reason: readString(replaces.reason, 'payload.replaces.reason', 1024),
     },
+  };
+}
+
+/** The random a live draw used, as its committed RNG request gives it back. */
+export interface DrawRandom {
+  drawId: string;
+  /** The RNG_REQUEST entry's requestId; null when the draw asked the RNG for nothing (k = 0). */
+  requestId: string | null;
+  calls: RngCallRecord[];
+  rng: RngIdentity;
+}
+
+/** What a live draw of one prize made: the seal it drew from, its random, its pool and its winners. */
+export interface LiveDrawOutcome {
+  raffleId: string;
+  prizeId: string;
+  sealId: string;
+  sealed: SetCommitment;
+  random: DrawRandom;
+  selection: { k: number; exclusion: Exclusion; excluded: number[] };
+  winners: { positions: number[]; tickets: number[] };
+  drawnAt: Date;
+}
+
+/**
+ * The DRAW_RESULT payload of a live draw, which is also all of a DRAW_REDRAWN payload but its
+ * `replaces` (added last). One builder for both, so that a draw and a redraw journal the same members
+ * in the same order. The service draws by DRAW_ALGORITHM only, and never with repeats.
+ */
+export function liveDrawPayload(outcome: LiveDrawOutcome): DrawResultPayload {
+  const { random, selection, winners } = outcome;
+  return {
+    raffleId: outcome.raffleId,
+    prizeId: outcome.prizeId,
+    sealId: outcome.sealId,
+    drawId: random.drawId,
+    algorithm: DRAW_ALGORITHM,
+    sealed: outcome.sealed,
+    rng: random.rng,
+    rngRequestId: random.requestId,
+    rngCalls: random.calls,
+    k: selection.k,
+    repeats: false,
+    exclusion: selection.exclusion,
+    excluded: selection.excluded,
+    positions: winners.positions,
+    tickets: winners.tickets,
+    drawnAt: outcome.drawnAt.toISOString(),
   };
 }
 
