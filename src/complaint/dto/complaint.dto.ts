@@ -3,18 +3,16 @@ import { Type } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
-  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { DEFAULT_LIST_PAGE, PagedListQuery } from '../../common/paged-list-query.dto.js';
 import {
   COMPLAINT_CATEGORIES,
   COMPLAINT_STATUSES,
@@ -128,7 +126,7 @@ export class ChangeComplaintStatusDto {
   resolution?: string;
 }
 
-export class ListComplaintsQueryDto {
+class ComplaintListFilters {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -148,23 +146,9 @@ export class ListComplaintsQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 100;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset: number = 0;
 }
+
+export class ListComplaintsQueryDto extends PagedListQuery(ComplaintListFilters, DEFAULT_LIST_PAGE) {}
 
 // --- responses ----------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { DEFAULT_LIST_PAGE, PagedListQuery } from '../../common/paged-list-query.dto.js';
 import { ERASABLE_KINDS, ERASURE_BASES, type ErasableKind, type ErasureBasis } from '../core/erasure.js';
 
 export class ErasePersonalDataDto {
@@ -33,28 +33,14 @@ export class ErasePersonalDataDto {
   reason!: string;
 }
 
-export class ListErasuresQueryDto {
+class ErasureListFilters {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   raffleId?: string;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 100;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset: number = 0;
 }
+
+export class ListErasuresQueryDto extends PagedListQuery(ErasureListFilters, DEFAULT_LIST_PAGE) {}
 
 export class ErasureJournalReferenceDto {
   @ApiProperty() seq!: number;

@@ -20,6 +20,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { PagedListQuery } from '../../common/paged-list-query.dto.js';
 import { JURISDICTION_CODES } from '../../jurisdiction/jurisdiction-profiles.js';
 import { RAFFLE_STATUSES } from '../raffle-lifecycle.js';
 import {
@@ -319,28 +320,18 @@ export class RaffleParamsDto {
   id!: string;
 }
 
-export class ListRafflesQueryDto {
+class RaffleListFilters {
   @ApiPropertyOptional({ enum: RAFFLE_STATUSES })
   @IsOptional()
   @IsIn(RAFFLE_STATUSES)
   status?: RaffleStatus;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset: number = 0;
 }
+
+/** Its own page, as it always had: 50 by default and at most 200, not the DEFAULT_LIST_PAGE of other lists. */
+export class ListRafflesQueryDto extends PagedListQuery(RaffleListFilters, {
+  defaultLimit: 50,
+  maxLimit: 200,
+}) {}
 
 export class RaffleDto extends CreateRaffleDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
