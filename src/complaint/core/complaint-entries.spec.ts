@@ -1,3 +1,4 @@
+import { PERSONAL_DATA_COMMITMENT, readPrizeClaimed } from '../../draw/core/claim-entries.js';
 import {
   allowedTransitions,
   canTransition,
@@ -5,6 +6,7 @@ import {
   complaintFiledDraft,
   complaintReference,
   complaintStatusChangedDraft,
+  readComplaintFiled,
   readComplaintStatusChanged,
   REFERENCE_PATTERN,
   textHash,
@@ -72,5 +74,63 @@ describe('complaint states and entries', () => {
     expect(() =>
       complaintFiledDraft({ ...filed, personalData: { algorithm: 'md5', commitment: 'ab'.repeat(32) } }),
     ).toThrow('payload.personalData.algorithm');
+  });
+
+  it("reads a filing's contact commitment as a prize claim's: the same checks, the same messages", () => {
+    const filed = {
+      complaintId: 'c1',
+      reference: 'CMP-7K2Q-9XHD-4T0B',
+      raffleId: 'r1',
+      category: 'PRIZE',
+      textSha256: textHash('not paid'),
+      codeHash: null,
+      filedAt: '2026-12-06T20:00:00.000Z',
+    };
+    const claimed = {
+      raffleId: 'r1',
+      prizeId: 'main',
+      drawId: 'd1',
+      ticket: 7,
+      claimId: 'k1',
+      codeHash: 'cd'.repeat(32),
+      identityDocument: 'PASSPORT',
+      paymentMethod: 'CHEQUE',
+      amountMinor: 5000,
+      currency: 'CAD',
+      claimedAt: '2026-12-06T20:00:00.000Z',
+      by: 'oscar',
+    };
+    const committed = { algorithm: PERSONAL_DATA_COMMITMENT, commitment: 'ab'.repeat(32) };
+    expect(readComplaintFiled({ ...filed, personalData: committed }).personalData).toEqual(committed);
+    expect(readPrizeClaimed({ ...claimed, personalData: committed }).personalData).toEqual(committed);
+    const refusal = (read: () => unknown) => {
+      try {
+        read();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'read';
+    };
+    const wrong: [unknown, string][] = [
+      [
+        { ...committed, algorithm: 'md5' },
+        'payload.personalData.algorithm: is not a known commitment algorithm',
+      ],
+      [
+        { ...committed, commitment: 'AB'.repeat(32) },
+        'payload.personalData.commitment: must be 64 lowercase hex digits',
+      ],
+      [{ ...committed, salt: 'x' }, 'payload.personalData: wrong members (unexpected salt)'],
+      [{ algorithm: PERSONAL_DATA_COMMITMENT }, 'payload.personalData: wrong members (missing commitment)'],
+      ['ab'.repeat(32), 'payload.personalData: must be a JSON object'],
+    ];
+    // The commitment is read before the filing's other members, so it is the fault named of several.
+    expect(
+      refusal(() => readComplaintFiled({ ...filed, reference: 'CMP-1', personalData: wrong[0][0] })),
+    ).toBe(wrong[0][1]);
+    for (const [personalData, message] of wrong) {
+      expect(refusal(() => readComplaintFiled({ ...filed, personalData }))).toBe(message);
+      expect(refusal(() => readPrizeClaimed({ ...claimed, personalData }))).toBe(message);
+    }
   });
 });

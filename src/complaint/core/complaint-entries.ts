@@ -9,7 +9,11 @@
 
 import { createHash } from 'node:crypto';
 import { type JsonObject } from '../../ledger/core/index.js';
-import { PERSONAL_DATA_COMMITMENT, type RecordedOrigin } from '../../draw/core/claim-entries.js';
+import {
+  type PersonalDataCommitment,
+  readPersonalDataCommitment,
+  type RecordedOrigin,
+} from '../../draw/core/claim-entries.js';
 import { DrawFormatError } from '../../draw/core/draw-format-error.js';
 import { readHash, readObject, readOneOf, readString, readTime } from '../../draw/core/json-fields.js';
 
@@ -85,7 +89,7 @@ export interface ComplaintFiledPayload {
   codeHash: string | null;
   filedAt: string;
   /** Commitment to `{name, email, phone}` when contact details were given, else null. */
-  personalData: { algorithm: string; commitment: string } | null;
+  personalData: PersonalDataCommitment | null;
 }
 
 export interface ComplaintStatusChangedPayload {
@@ -131,17 +135,9 @@ function readReference(value: unknown, field: string): string {
 
 export function readComplaintFiled(payload: unknown): ComplaintFiledPayload {
   const o = readObject(payload, 'payload', FILED_FIELDS, ORIGIN_FIELDS);
-  let personalData: ComplaintFiledPayload['personalData'] = null;
-  if (o.personalData !== null) {
-    const c = readObject(o.personalData, 'payload.personalData', ['algorithm', 'commitment']);
-    if (c.algorithm !== PERSONAL_DATA_COMMITMENT) {
-      throw new DrawFormatError('payload.personalData.algorithm', 'is not a known commitment algorithm');
-    }
-    personalData = {
-      algorithm: PERSONAL_DATA_COMMITMENT,
-      commitment: readHash(c.commitment, 'payload.personalData.commitment'),
-    };
-  }
+  // Read before the other members, as it always was: a payload with several faults is refused for this one.
+  const personalData =
+    o.personalData === null ? null : readPersonalDataCommitment(o.personalData, 'payload.personalData');
   return {
     complaintId: readString(o.complaintId, 'payload.complaintId'),
     reference: readReference(o.reference, 'payload.reference'),

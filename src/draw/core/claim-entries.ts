@@ -132,7 +132,8 @@ const CLAIM_FIELDS = [
 
 const ORIGIN_FIELDS = ['actor', 'source', 'requestId'] as const;
 
-function readCommitment(value: unknown, field: string): PersonalDataCommitment {
+/** Reads a commitment to a personal record; complaints read their contact commitment with it too. */
+export function readPersonalDataCommitment(value: unknown, field: string): PersonalDataCommitment {
   const o = readObject(value, field, ['algorithm', 'commitment']);
   if (o.algorithm !== PERSONAL_DATA_COMMITMENT) {
     throw new DrawFormatError(`${field}.algorithm`, 'is not a known commitment algorithm');
@@ -152,7 +153,7 @@ export function readWinnerContactAttempted(payload: unknown): WinnerContactAttem
     outcome: readOneOf(o.outcome, 'payload.outcome', CONTACT_OUTCOMES),
     attemptedAt: readTime(o.attemptedAt, 'payload.attemptedAt'),
     by: readString(o.by, 'payload.by'),
-    personalData: readCommitment(o.personalData, 'payload.personalData'),
+    personalData: readPersonalDataCommitment(o.personalData, 'payload.personalData'),
   };
 }
 
@@ -171,7 +172,7 @@ export function readPrizeClaimed(payload: unknown): PrizeClaimedPayload {
     currency: readString(o.currency, 'payload.currency'),
     claimedAt: readTime(o.claimedAt, 'payload.claimedAt'),
     by: readString(o.by, 'payload.by'),
-    personalData: readCommitment(o.personalData, 'payload.personalData'),
+    personalData: readPersonalDataCommitment(o.personalData, 'payload.personalData'),
   };
 }
 
