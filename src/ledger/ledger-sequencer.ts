@@ -1,6 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/environment.js';
-import { DatabaseService, type TransactionOptions, type Tx } from '../database/database.service.js';
+import {
+  DatabaseService,
+  isRetryable,
+  type TransactionOptions,
+  type Tx,
+} from '../database/database.service.js';
 import { CompactRange } from './core/compact-range.js';
 import { chainCanonicalDrafts } from './core/entry.js';
 import { LedgerMetrics } from './ledger-metrics.js';
@@ -246,17 +251,26 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * A transaction in which integrateWithin may integrate entries; this process's sequencer waits
-   * while it holds the turn, up to its commit or rollback (retries included).
+   * while it holds the turn, up to its commit or rollback.
    */
-  async integrating<T>(work: (trx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
-    const held: { release?: () => void } = {};
-    try {
-      return await this.database.transaction((trx) => {
-        this.turns.set(trx, held);
-        return work(trx);
-      }, options);
-    } finally {
-      held.release?.();
+  async integrating<T>(work: (trx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    // Retried here, not by the database service, so that the turn is handed on between attempts:
+    // the next attempt waits for a connection, and a sequencer holding one may be waiting for the turn.
+    for (let attempt = 0; ; attempt++) {
+      const held: { release?: () => void } = {};
+      try {
+        return await this.database.transaction(
+          (trx) => {
+            this.turns.set(trx, held);
+            return work(trx);
+          },
+          { ...options, retries: 0 },
+        );
+      } catch (error) {
+        if (attempt >= (options.retries ?? 0) || !isRetryable(error)) throw error;
+      } finally {
+        held.release?.();
+      }
     }
   }
 
