@@ -84,6 +84,49 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
     seqs.forEach((seq, i) => expect([i, bySeq.get(seq)?.payload]).toEqual([i, { i }]));
   }, 180_000);
 
+  it('keeps one gapless chain when both replicas integrate in their own transactions while their sequencers run', async () => {
+    const integrating = async (app: NestFastifyApplication, i: number): Promise<number[]> => {
+      const ledger = app.get(LedgerService);
+      const queued = await ledger.integratingTransaction((trx) =>
+        ledger.appendIntegrating(
+          trx,
+          { type: 'TEST_EVENT', subject: `raffle-${i % 7}`, payload: { i, part: 1 } },
+          { type: 'TEST_EVENT', subject: `raffle-${i % 7}`, payload: { i, part: 2 } },
+        ),
+      );
+      return (await ledger.integrated(queued, 120_000)).map((entry) => entry.seq);
+    };
+    const start = await a.app.get(LedgerService).treeSize();
+    const seqs = (
+      await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          i % 3 === 0
+            ? appendThrough(i % 2 ? b : a.app, i).then((seq) => [seq])
+            : integrating(i % 2 ? b : a.app, i),
+        ),
+      )
+    ).flat();
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(Math.min(...seqs)).toBe(start);
+    expect(Math.max(...seqs)).toBe(start + seqs.length - 1);
+
+    const lines = await journal();
+    const ledger = a.app.get(LedgerService);
+    const result = await verifyJournal(lines, {
+      checkpoints: [{ source: 'digest', note: (await ledger.digest()).checkpoint }],
+      verifiers: [parseVerifierKey(ledger.publicKey().verifierKey)],
+    });
+    expect(result.problems).toEqual([]);
+    // The two parts of one transaction stay next to each other, in order, whoever integrated them.
+    const parsed = lines.map((line) => JSON.parse(line) as JournalEntry);
+    for (const [index, entry] of parsed.entries()) {
+      const payload = entry.payload as { part?: number; i?: number };
+      if (payload.part === 1) expect(parsed[index + 1].payload).toEqual({ i: payload.i, part: 2 });
+    }
+    const metrics = a.app.get(LedgerMetrics);
+    expect((await metrics.appendsInTransaction.get()).values.length).toBeGreaterThan(0);
+  });
+
   it('integrates only under the sequencer lock: while it is held elsewhere, committed entries wait', async () => {
     const holder = new pg.Client({ connectionString: a.database!.url });
     await holder.connect();
@@ -98,11 +141,22 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
         );
       await expect(ledger.integrated(queued, 300)).rejects.toThrow(/not integrated within 300 ms/);
       expect(await ledger.treeSize()).toBe(before);
+      // A transaction that would integrate its own entries queues them too.
+      const integrating = await ledger.integratingTransaction((trx) =>
+        ledger.appendIntegrating(trx, {
+          type: 'TEST_EVENT',
+          subject: null,
+          payload: { held: 'integrating' },
+        }),
+      );
+      expect(integrating[0].integrated).toBeUndefined();
+      expect(await ledger.treeSize()).toBe(before);
 
       await holder.query('select pg_advisory_unlock($1)', [SEQUENCER_LOCK]);
-      const [entry] = await ledger.integrated(queued, 10_000);
+      const [entry, other] = await ledger.integrated([...queued, ...integrating], 10_000);
       expect(entry.seq).toBeGreaterThanOrEqual(before);
       expect((await ledger.entry(entry.seq)).payload).toEqual({ held: true });
+      expect((await ledger.entry(other.seq)).payload).toEqual({ held: 'integrating' });
     } finally {
       await holder.end();
     }

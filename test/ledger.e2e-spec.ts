@@ -71,6 +71,68 @@ describe.each(['pglite', 'postgres'] as const)('the ledger on %s', (engine) => {
     ).rejects.toThrow(/payload/);
   });
 
+  it('integrates in the appending transaction when asked, nothing if it rolls back, and from the stored tree after that', async () => {
+    const ledger = t.app.get(LedgerService);
+    await appendCommitted(t, 1); // the sequencer has read the tree
+    const before = await ledger.treeSize();
+    const draft = (n: number) => ({ type: 'TEST_EVENT', subject: 'raffle-9', payload: { n } });
+
+    const direct = await ledger.integratingTransaction((trx) =>
+      ledger.appendIntegrating(trx, draft(1), draft(2)),
+    );
+    expect(direct.map((entry) => entry.integrated?.seq)).toEqual([before, before + 1]);
+    expect(await ledger.treeSize()).toBe(before + 2);
+    expect(await ledger.integrated(direct)).toEqual(direct.map((entry) => entry.integrated));
+    const { entry: stored } = await ledger.entryWithProof(before + 1);
+    expect(stored.payload).toEqual({ n: 2 });
+    expect(stored.hash).toBe(direct[1].integrated!.hash);
+
+    await expect(
+      ledger.integratingTransaction(async (trx) => {
+        const [entry] = await ledger.appendIntegrating(trx, draft(3));
+        expect(entry.integrated?.seq).toBe(before + 2);
+        throw new Error('the batch failed');
+      }),
+    ).rejects.toThrow('the batch failed');
+    expect(await ledger.treeSize()).toBe(before + 2);
+
+    // The tree the rolled-back transaction extended is not the stored one: this append is queued
+    // and the sequencer integrates it from the stored tree.
+    const after = await ledger.integratingTransaction((trx) => ledger.appendIntegrating(trx, draft(4)));
+    expect(after[0].integrated).toBeUndefined();
+    expect((await ledger.integrated(after))[0].seq).toBe(before + 2);
+    const again = await ledger.integratingTransaction((trx) => ledger.appendIntegrating(trx, draft(5)));
+    expect(again[0].integrated?.seq).toBe(before + 3);
+
+    const lines = (await get('/v1/ledger/export')).body.trimEnd().split('\n');
+    const digest = (await get('/v1/ledger/digest')).json();
+    const key = (await get('/v1/ledger/public-key')).json();
+    const result = await verifyJournal(lines, {
+      checkpoints: [{ source: 'digest', note: digest.checkpoint }],
+      verifiers: [parseVerifierKey(key.verifierKey)],
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.treeSize).toBe(digest.treeSize);
+    expect(lines.slice(before, before + 4).map((line) => JSON.parse(line).payload.n)).toEqual([1, 2, 4, 5]);
+  });
+
+  it('queues an entry asked to integrate while earlier entries wait in the queue, so the journal keeps their order', async () => {
+    const ledger = t.app.get(LedgerService);
+    await appendCommitted(t, 1);
+    const before = await ledger.treeSize();
+    const [first, second] = await ledger.integratingTransaction(async (trx) => [
+      ...(await ledger.append(trx, { type: 'TEST_EVENT', subject: 'raffle-8', payload: { n: 'first' } })),
+      ...(await ledger.appendIntegrating(trx, {
+        type: 'TEST_EVENT',
+        subject: 'raffle-8',
+        payload: { n: 'second' },
+      })),
+    ]);
+    expect(second.integrated).toBeUndefined();
+    const places = await ledger.integrated([first, second]);
+    expect(places.map((place) => place.seq)).toEqual([before, before + 1]);
+  });
+
   it('gives 1,000 concurrent appends a gapless chain that the offline verifier accepts', async () => {
     const ledger = t.app.get(LedgerService);
     const start = await ledger.treeSize();

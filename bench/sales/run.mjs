@@ -216,7 +216,7 @@ async function main() {
     // The sales batches of each measurement (every process's /metrics): orders per batch and the
     // batch transaction's duration, to see how batch size and window trade throughput for latency.
     const batches = async () => {
-      const total = { count: 0, orders: 0, seconds: 0 };
+      const total = { count: 0, orders: 0, seconds: 0, appends: 0, integrating: 0 };
       for (const base of bases) {
         const text = await (await fetch(`${base}/metrics`, { headers: admin })).text();
         const read = (name) =>
@@ -224,6 +224,14 @@ async function main() {
         total.count += read('fairdraw_sales_batch_size_count');
         total.orders += read('fairdraw_sales_batch_size_sum');
         total.seconds += read('fairdraw_sales_batch_seconds_sum');
+        // Batches whose journal entries were integrated in the batch's own transaction (the rest
+        // were queued for the sequencer, and their sales waited for its transaction too).
+        for (const match of text.matchAll(
+          /^fairdraw_ledger_appends_integrating_total\{([^}]*)\} ([0-9.e+-]+)$/gm,
+        )) {
+          total.appends += Number(match[2]);
+          if (match[1].includes('outcome="integrated"')) total.integrating += Number(match[2]);
+        }
       }
       return total;
     };
@@ -237,6 +245,9 @@ async function main() {
       const count = Math.max(1, batchesAfter.count - batchesBefore.count);
       result.ordersPerBatch = (batchesAfter.orders - batchesBefore.orders) / count;
       result.batchMs = ((batchesAfter.seconds - batchesBefore.seconds) * 1000) / count;
+      const appends = batchesAfter.appends - batchesBefore.appends;
+      result.integratingShare =
+        appends > 0 ? (batchesAfter.integrating - batchesBefore.integrating) / appends : null;
       return result;
     };
     const sales = (extra) => measured({ url: bases, idReplacement: true, requests: [sale], ...extra });
@@ -286,6 +297,7 @@ async function main() {
           cpuMs: result.cpuMsPerRequest,
           ordersPerBatch: result.ordersPerBatch,
           batchMs: result.batchMs,
+          integratingShare: result.integratingShare,
         });
       }
       accepted += s['2xx'] + sf['2xx'];
@@ -307,8 +319,12 @@ async function main() {
     const ratio = median(rows.sales.map((row, i) => row.perSecond / rows.health[i].perSecond));
     const batchColumns = (list) =>
       list[0].ordersPerBatch > 0
-        ? `${median(list.map((r) => r.ordersPerBatch)).toFixed(1)} | ${ms(median(list.map((r) => r.batchMs)))}`
-        : '— | —';
+        ? `${median(list.map((r) => r.ordersPerBatch)).toFixed(1)} | ${ms(median(list.map((r) => r.batchMs)))} | ${
+            list[0].integratingShare === null
+              ? '—'
+              : `${(100 * median(list.map((r) => r.integratingShare))).toFixed(0)} %`
+          }`
+        : '— | — | —';
     const line = (label, list) =>
       `| ${label} | ${whole(median(list.map((r) => r.perSecond)))} | ${ms(median(list.map((r) => r.p50)))} | ${ms(median(list.map((r) => r.p99)))} | ${median(list.map((r) => r.cpuMs)).toFixed(3)} | ${batchColumns(list)} |`;
     console.log(
@@ -322,7 +338,7 @@ async function main() {
         `${seconds} s per measurement, median of ${rounds} rounds`,
     );
     console.log(
-      '\n| measurement | per second | p50 ms | p99 ms | service CPU ms per request | orders per batch | batch ms |\n|---|---:|---:|---:|---:|---:|---:|',
+      '\n| measurement | per second | p50 ms | p99 ms | service CPU ms per request | orders per batch | batch ms | batches journaled in their own transaction |\n|---|---:|---:|---:|---:|---:|---:|---:|',
     );
     console.log(line('GET /health/live, saturation (HTTP ceiling)', rows.health));
     console.log(line('POST orders (1 ticket, cash), saturation', rows.sales));

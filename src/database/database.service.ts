@@ -111,7 +111,7 @@ export class DatabaseService implements OnApplicationShutdown {
         const configured = options.isolation ? builder.setIsolationLevel(options.isolation) : builder;
         return await configured.execute((trx) => insideTransaction.run(true, () => work(trx)));
       } catch (error) {
-        if (attempt >= (options.retries ?? 0) || !RETRYABLE.has(sqlState(error) ?? '')) throw error;
+        if (attempt >= (options.retries ?? 0) || !isRetryable(error)) throw error;
       }
     }
   }
@@ -123,6 +123,11 @@ export class DatabaseService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/** A serialization failure or deadlock: the whole transaction may be run again. */
+export function isRetryable(error: unknown): boolean {
+  return RETRYABLE.has(sqlState(error) ?? '');
 }
 
 export function sqlState(error: unknown): string | undefined {

@@ -6,6 +6,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 @Injectable()
 export class LedgerMetrics {
   readonly integrated: Counter;
+  readonly appendsInTransaction: Counter<'outcome'>;
   readonly integrationDelay: Histogram;
   readonly batchSize: Histogram;
   readonly queueAge: Gauge;
@@ -19,6 +20,12 @@ export class LedgerMetrics {
     this.integrated = new Counter({
       name: 'fairdraw_ledger_entries_integrated_total',
       help: 'Journal entries given a sequence number and hashed into the Merkle tree',
+      registers,
+    });
+    this.appendsInTransaction = new Counter({
+      name: 'fairdraw_ledger_appends_integrating_total',
+      help: 'Appends that tried to integrate in their own transaction, by outcome (integrated, or queued: another transaction held the sequencer lock, entries committed earlier were still queued, or the tree had moved)',
+      labelNames: ['outcome'],
       registers,
     });
     this.integrationDelay = new Histogram({

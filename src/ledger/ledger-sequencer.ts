@@ -1,10 +1,15 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/environment.js';
-import { DatabaseService, type Tx } from '../database/database.service.js';
+import {
+  DatabaseService,
+  isRetryable,
+  type TransactionOptions,
+  type Tx,
+} from '../database/database.service.js';
 import { CompactRange } from './core/compact-range.js';
 import { chainCanonicalDrafts } from './core/entry.js';
 import { LedgerMetrics } from './ledger-metrics.js';
-import { LedgerRepository } from './ledger.repository.js';
+import { LedgerRepository, type QueuedRow } from './ledger.repository.js';
 
 /** The tree a batch extends: its frontier and the hash of its last entry (the chain's link). */
 interface TreeHead {
@@ -44,6 +49,15 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
    * parsed again for each; every batch checks it against the stored state before writing.
    */
   private head?: TreeHead;
+  /**
+   * This process's turn to integrate: a sequencer run, or a transaction integrating its own entries
+   * from its integrate statement to its end. Without it the two would meet on the database's lock
+   * and turn each other's entries back to the queue. Always taken inside a transaction (connection
+   * first, then turn), so that on one connection (PGlite) no one waits for the turn holding it.
+   */
+  private turn: Promise<void> = Promise.resolve();
+  /** The integrating transactions open in this process, and their turn once taken. */
+  private readonly turns = new WeakMap<Tx, { release?: () => void }>();
 
   constructor(
     private readonly config: AppConfig,
@@ -105,8 +119,10 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
   async integrateBatch(retryStale = true): Promise<number | undefined> {
     let extended: TreeHead | undefined;
     let done: Array<IntegratedEntry & { recordedAt: Date }> | undefined;
+    let release: (() => void) | undefined;
     try {
       done = await this.database.transaction(async (trx) => {
+        release ??= await this.takeTurn();
         const queued = await this.repository.lockAndTakeQueued(trx, this.config.LEDGER_BATCH_SIZE);
         if (queued === undefined) return undefined;
         if (queued.length === 0) return [];
@@ -148,13 +164,16 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
       });
     } catch (error) {
       this.head = undefined;
+      release?.();
       // Another replica integrated since this one last did (or committed while this batch was
       // taken): the next batch starts from the stored tree.
       if (error instanceof StaleBatch && retryStale) return this.integrateBatch(false);
       throw error;
     }
-    // Another replica holds the lock and will extend the tree: re-read it on the next batch.
-    if (done === undefined) this.head = undefined;
+    release?.();
+    // When the lock was taken (by another replica, or by a transaction of this process integrating
+    // its own entries) the tree is kept: a batch checks it against the stored tree before writing,
+    // and a stale one costs one retry from the stored tree.
     if (extended) this.head = extended;
     if (done === undefined) return undefined;
     const now = Date.now();
@@ -168,6 +187,100 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
       this.metrics.treeSize.set(done[done.length - 1].seq + 1);
     }
     return done.length;
+  }
+
+  /**
+   * Integrates entries in the caller's transaction if it can (the tree is known here, no other
+   * transaction holds the sequencer lock, and the stored tree is the known one), else queues them:
+   * one statement either way (LedgerRepository.integrateOrQueue). Returns the entries' places,
+   * which hold once the caller commits, or undefined when the entries were queued. Integrated, the
+   * entries keep the sequencer lock until the caller's transaction ends.
+   */
+  async integrateWithin(
+    trx: Tx,
+    recordedAt: Date,
+    rows: ReadonlyArray<Pick<QueuedRow, 'id' | 'type' | 'subject' | 'payload'>>,
+  ): Promise<IntegratedEntry[] | undefined> {
+    const held = this.turns.get(trx);
+    if (held === undefined)
+      throw new Error('entries are integrated in a transaction only inside integrating()');
+    held.release ??= await this.takeTurn();
+    const from = this.head;
+    if (from === undefined) {
+      // Not known here yet (a fresh process): the sequencer reads it when it integrates these.
+      await this.repository.enqueue(trx, recordedAt, rows);
+      return undefined;
+    }
+    const time = recordedAt.toISOString();
+    const links = chainCanonicalDrafts(
+      from.lastHash,
+      from.tree.size,
+      rows.map((row) => ({ type: row.type, subject: row.subject, canonicalPayload: row.payload, time })),
+    );
+    const tree = from.tree.clone();
+    const hashes = links.map((link) => Buffer.from(link.hash, 'hex'));
+    const completed = tree.appendAll(hashes);
+    const result = await this.repository.integrateOrQueue(
+      trx,
+      { tree_size: from.tree.size, last_hash: Buffer.from(from.lastHash, 'hex') },
+      recordedAt,
+      rows,
+      hashes,
+      completed.filter((node) => node.level > 0),
+      {
+        tree_size: tree.size,
+        root_hash: tree.root(),
+        last_hash: hashes[hashes.length - 1],
+        frontier: JSON.stringify(tree.toJSON()),
+      },
+    );
+    this.metrics.appendsInTransaction.inc({ outcome: result });
+    if (result === 'queued:moved') {
+      // Another replica extended the tree (or a transaction that extended it rolled back).
+      if (this.head === from) this.head = undefined;
+      return undefined;
+    }
+    if (result !== 'integrated') return undefined;
+    // Taken as the tree from now on although the caller has not committed yet: if it rolls back,
+    // the next batch finds the stored tree differs and starts again from it.
+    this.head = { tree, lastHash: links[links.length - 1].hash };
+    this.metrics.integrated.inc(links.length);
+    this.metrics.treeSize.set(tree.size);
+    return links.map((link, i) => ({ queueId: rows[i].id, seq: link.seq, hash: link.hash }));
+  }
+
+  /**
+   * A transaction in which integrateWithin may integrate entries; this process's sequencer waits
+   * while it holds the turn, up to its commit or rollback.
+   */
+  async integrating<T>(work: (trx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    // Retried here, not by the database service, so that the turn is handed on between attempts:
+    // the next attempt waits for a connection, and a sequencer holding one may be waiting for the turn.
+    for (let attempt = 0; ; attempt++) {
+      const held: { release?: () => void } = {};
+      try {
+        return await this.database.transaction(
+          (trx) => {
+            this.turns.set(trx, held);
+            return work(trx);
+          },
+          { ...options, retries: 0 },
+        );
+      } catch (error) {
+        if (attempt >= (options.retries ?? 0) || !isRetryable(error)) throw error;
+      } finally {
+        held.release?.();
+      }
+    }
+  }
+
+  /** Waits for this process's integration turn; resolves to the function that hands it on. */
+  private takeTurn(): Promise<() => void> {
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const before = this.turn;
+    this.turn = before.then(() => mine);
+    return before.then(() => release);
   }
 
   private async readHead(trx: Tx): Promise<TreeHead> {

@@ -88,6 +88,71 @@ const INTEGRATE = prepared(`
   select (select count(*) from entries)::int4 as entries, (select count(*) from nodes)::int4 as nodes,
          (select count(*) from state)::int4 as states`);
 
+/**
+ * LedgerRepository.integrateOrQueue. $1 the sequencer lock; $2-$3 the tree the caller extends (size,
+ * last hash); $4 the time the entries share; $5-$8 queue id, type, subject and canonical payload of
+ * each entry, in the order of their sequence numbers from $2 on; $9 their hashes, 32 bytes each,
+ * end to end; $10-$12 the completed nodes; $13-$16 the new state.
+ *
+ * The state row is read FOR UPDATE, so it is checked against the latest committed tree even when
+ * another sequencer committed between this statement's snapshot and the advisory lock; SKIP LOCKED
+ * makes a concurrent integrator mean "queue", never a wait. Entries wait in the queue while others
+ * committed before them do: the journal keeps the order in which a transaction could have seen
+ * them (a sale into a block comes after the block's reservation).
+ */
+const INTEGRATE_OR_QUEUE = prepared(`
+  with lock as (
+    select pg_try_advisory_xact_lock($1) as locked
+  ), behind as (
+    select exists (select from ledger_queue) as queued
+  ), head as (
+    select id from ledger_state
+    where id = 1 and tree_size = $2::int8 and last_hash = $3::bytea and (select locked from lock)
+      and not (select queued from behind)
+    for update skip locked
+  ), draft as (
+    select draft.queue_id, draft.type, draft.subject, draft.payload, draft.ord
+    from unnest($5::int8[], $6::text[], $7::text[], $8::text[]) with ordinality as draft (queue_id, type, subject, payload, ord)
+  ), entries as (
+    insert into ledger_entry (seq, type, subject, payload, recorded_at, prev_hash, hash, queue_id)
+    select $2::int8 + draft.ord - 1, draft.type, draft.subject, draft.payload, $4::timestamptz,
+           case when draft.ord = 1 then $3::bytea else substring($9::bytea from 32 * draft.ord::int4 - 63 for 32) end,
+           substring($9::bytea from 32 * draft.ord::int4 - 31 for 32), draft.queue_id
+    from draft
+    where exists (select from head)
+    order by draft.ord
+    returning seq
+  ), queued as (
+    insert into ledger_queue (id, type, subject, payload, recorded_at)
+    select draft.queue_id, draft.type, draft.subject, draft.payload, $4::timestamptz
+    from draft
+    where not exists (select from head)
+    returning id
+  ), nodes as (
+    insert into ledger_node (level, index, hash)
+    select node.level, node.index, substring($12::bytea from 32 * node.ord::int4 - 31 for 32)
+    from unnest($10::int2[], $11::int8[]) with ordinality as node (level, index, ord)
+    where exists (select from head)
+    returning level
+  ), state as (
+    update ledger_state
+    set tree_size = $13::int8, root_hash = $14::bytea, last_hash = $15::bytea, frontier = $16::text,
+        updated_at = now()
+    where id = 1 and exists (select from head)
+    returning id
+  )
+  select (select locked from lock) as locked, (select queued from behind) as behind,
+         (select count(*) from entries)::int4 as entries,
+         (select count(*) from queued)::int4 as queued, (select count(*) from nodes)::int4 as nodes,
+         (select count(*) from state)::int4 as states`);
+
+/**
+ * What integrateOrQueue did: integrated every entry, or queued every entry because another
+ * transaction held the sequencer lock (busy), entries committed earlier were still queued (behind),
+ * or the stored tree was not the caller's (moved).
+ */
+export type IntegrateOrQueueResult = 'integrated' | 'queued:busy' | 'queued:behind' | 'queued:moved';
+
 export interface QueuedRow {
   id: number;
   type: string;
@@ -255,6 +320,64 @@ export class LedgerRepository {
     );
     const moved = rows[0];
     return moved.entries === queueIds.length && moved.nodes === nodes.length && moved.states === 1;
+  }
+
+  /**
+   * Appends entries in the caller's transaction straight into the journal when this transaction can
+   * take the sequencer lock and the stored tree is still `from`; otherwise queues them, as enqueue
+   * does. One statement either way. Integrated, the entries take the sequence numbers from
+   * `from.tree_size` on with the hashes the caller computed over the same type, subject, payload and
+   * time, and the lock is held until the caller's transaction ends.
+   */
+  async integrateOrQueue(
+    trx: Tx,
+    from: { tree_size: number; last_hash: Buffer },
+    recordedAt: Date,
+    rows: ReadonlyArray<Pick<QueuedRow, 'id' | 'type' | 'subject' | 'payload'>>,
+    hashes: readonly Buffer[],
+    nodes: ReadonlyArray<NodeId & { hash: Buffer }>,
+    state: { tree_size: number; root_hash: Buffer; last_hash: Buffer; frontier: string },
+  ): Promise<IntegrateOrQueueResult> {
+    if (hashes.length !== rows.length) throw new Error('one hash per entry');
+    if (!hashes.every((h) => h.length === HASH_SIZE) || !nodes.every((n) => n.hash.length === HASH_SIZE)) {
+      throw new Error(`every hash must be ${HASH_SIZE} bytes`);
+    }
+    const { rows: result } = await trx.executeQuery<{
+      locked: boolean;
+      behind: boolean;
+      entries: number;
+      queued: number;
+      nodes: number;
+      states: number;
+    }>(
+      CompiledQuery.raw(INTEGRATE_OR_QUEUE, [
+        SEQUENCER_LOCK,
+        from.tree_size,
+        from.last_hash,
+        recordedAt.toISOString(),
+        rows.map((row) => row.id),
+        rows.map((row) => row.type),
+        rows.map((row) => row.subject),
+        rows.map((row) => row.payload),
+        Buffer.concat(hashes),
+        nodes.map((n) => n.level),
+        nodes.map((n) => n.index),
+        Buffer.concat(nodes.map((n) => n.hash)),
+        state.tree_size,
+        state.root_hash,
+        state.last_hash,
+        state.frontier,
+      ]),
+    );
+    const done = result[0];
+    if (done.entries === rows.length && done.nodes === nodes.length && done.states === 1) return 'integrated';
+    if (done.queued === rows.length && done.entries === 0 && done.states === 0) {
+      if (!done.locked) return 'queued:busy';
+      return done.behind ? 'queued:behind' : 'queued:moved';
+    }
+    throw new Error(
+      `integrate-or-queue wrote ${done.entries} entries, ${done.queued} queued rows, ${done.nodes} nodes, ${done.states} states for ${rows.length} entries`,
+    );
   }
 
   entriesByQueueIds(ids: number[]): Promise<Array<{ queue_id: number | null; seq: number; hash: Buffer }>> {

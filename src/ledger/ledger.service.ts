@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainException } from '../common/domain.exception.js';
 import { AppConfig } from '../config/environment.js';
-import type { Tx } from '../database/database.service.js';
+import type { TransactionOptions, Tx } from '../database/database.service.js';
 import { CompactRange } from './core/compact-range.js';
 import { consistencyPlan } from './core/consistency.js';
 import { canonicalDraftPayload, exportLine, type JournalEntry } from './core/entry.js';
@@ -30,6 +30,8 @@ export interface LedgerDraft {
 export interface QueuedEntry {
   queueId: number;
   recordedAt: Date;
+  /** Its place in the journal when it was integrated in the appending transaction (appendIntegrating). */
+  integrated?: IntegratedEntry;
 }
 
 export interface LedgerDigest {
@@ -76,6 +78,35 @@ export class LedgerService implements OnModuleInit {
   /** Queues entries in the caller's transaction; they get their sequence numbers after commit. */
   append(trx: Tx, ...drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
     return this.enqueue(trx, drafts);
+  }
+
+  /**
+   * `append` for a caller that answers with the entries' sequence numbers: when this process knows
+   * the tree and no other transaction is integrating, the entries are integrated in the caller's
+   * transaction itself (then `integrated` is set on each, valid once it commits), which spares the
+   * sequencer's own transaction and commit before the answer; otherwise they are queued as by
+   * `append`. Integrating holds the sequencer lock until the caller's transaction ends, so it is for
+   * short transactions that wait for the journal anyway (the sales batch), and only in a
+   * transaction begun by `integratingTransaction`.
+   */
+  /** The transaction `appendIntegrating` needs (database.transaction otherwise). */
+  integratingTransaction<T>(work: (trx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.sequencer.integrating(work, options);
+  }
+
+  async appendIntegrating(trx: Tx, ...drafts: LedgerDraft[]): Promise<QueuedEntry[]> {
+    const recordedAt = new Date();
+    const rows: QueueRow[] = drafts.map((draft) => ({
+      id: 0,
+      type: draft.type,
+      subject: draft.subject,
+      payload: canonicalDraftPayload(draft),
+    }));
+    if (rows.length === 0) return [];
+    const ids = await this.queueIds(trx, rows.length);
+    rows.forEach((row, i) => (row.id = ids[i]));
+    const places = await this.sequencer.integrateWithin(trx, recordedAt, rows);
+    return rows.map((row, i) => ({ queueId: row.id, recordedAt, integrated: places?.[i] }));
   }
 
   /** Queues entries that go with no other state change (one statement, committed at once). */
@@ -139,11 +170,13 @@ export class LedgerService implements OnModuleInit {
   }
 
   /** Waits until queued entries are integrated (call after the appending transaction committed). */
-  integrated(entries: QueuedEntry[], timeoutMs?: number): Promise<IntegratedEntry[]> {
-    return this.sequencer.waitFor(
-      entries.map((entry) => entry.queueId),
-      timeoutMs,
-    );
+  async integrated(entries: QueuedEntry[], timeoutMs?: number): Promise<IntegratedEntry[]> {
+    const waiting = entries.filter((entry) => entry.integrated === undefined).map((entry) => entry.queueId);
+    const found = new Map<number, IntegratedEntry>();
+    if (waiting.length > 0) {
+      for (const entry of await this.sequencer.waitFor(waiting, timeoutMs)) found.set(entry.queueId, entry);
+    }
+    return entries.map((entry) => entry.integrated ?? found.get(entry.queueId)!);
   }
 
   /**

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { originFields, type Origin } from '../audit/significant-event.js';
 import { AppConfig } from '../config/environment.js';
-import { DatabaseService, type Tx } from '../database/database.service.js';
+import type { Tx } from '../database/database.service.js';
 import type { JsonObject } from '../ledger/core/json-value.js';
 import { LedgerService, type LedgerDraft, type QueuedEntry } from '../ledger/ledger.service.js';
 import { raffleSubject } from '../raffle/raffle-lifecycle.js';
@@ -76,13 +76,13 @@ export type BatchOutcome = NewOrderOutcome | IssueOutcome;
 export class SalesBatchProcessor {
   constructor(
     private readonly config: AppConfig,
-    private readonly database: DatabaseService,
     private readonly repository: SalesRepository,
     private readonly ledger: LedgerService,
   ) {}
 
   process(raffle: BatchRaffle, items: readonly BatchItem[]): Promise<BatchOutcome[]> {
-    return this.database.transaction((trx) => this.run(trx, raffle, items), { retries: 3 });
+    // The ledger's kind of transaction: the batch's entries are integrated in it (one commit, not two).
+    return this.ledger.integratingTransaction((trx) => this.run(trx, raffle, items), { retries: 3 });
   }
 
   private async run(trx: Tx, raffle: BatchRaffle, items: readonly BatchItem[]): Promise<BatchOutcome[]> {
@@ -92,19 +92,29 @@ export class SalesBatchProcessor {
     const newOrders = indexed(items, (item): item is NewOrderItem => item.kind !== 'issue');
     const issues = indexed(items, (item): item is IssueItem => item.kind === 'issue');
 
-    // 1. Idempotency keys first (before the counter lock, so a wait on another replica's key never holds it).
-    const claimedKeys = newOrders.length
-      ? await this.repository.claimKeys(
-          trx,
-          raffleId,
-          newOrders.map(({ item }) => ({
-            key: item.idempotencyKey,
-            requestHash: item.requestHash,
-            orderId: item.orderId,
-          })),
-          claimedAt,
-        )
-      : new Set<string>();
+    // 1. Idempotency keys first, then the raffle's counter row, one lock per batch held to the
+    // commit; one round trip (the keys before the lock, so a wait on another replica's key never
+    // holds it).
+    const claims = newOrders.map(({ item }) => ({
+      key: item.idempotencyKey,
+      requestHash: item.requestHash,
+      orderId: item.orderId,
+    }));
+    const { claimed: claimedKeys, counter } =
+      claims.length > 0
+        ? await this.repository.claimKeysAndLockCounter(trx, raffleId, claims, claimedAt)
+        : { claimed: new Set<string>(), counter: await this.repository.lockCounter(trx, raffleId) };
+    // The sale's time is taken once the lock is held: a batch that waited past the closing time sells nothing.
+    const now = new Date();
+    if (!counter) {
+      // Sales never opened: refuse everything (nothing is written but the released keys).
+      for (const { index } of newOrders) outcomes[index] = { kind: 'refused', refusal: 'SALES_CLOSED' };
+      for (const { index } of issues) outcomes[index] = { kind: 'unknown-order' };
+      await this.repository.releaseClaims(trx, raffleId, claims);
+      return outcomes as BatchOutcome[];
+    }
+
+    // 2. Keys held by earlier orders: a retry of the same request is a replay, another request a conflict.
     const unclaimed = newOrders.filter(({ item }) => !claimedKeys.has(item.idempotencyKey));
     if (unclaimed.length > 0) {
       const records = await this.repository.keyRecords(
@@ -121,22 +131,6 @@ export class SalesBatchProcessor {
       }
     }
     const fresh = newOrders.filter(({ item }) => claimedKeys.has(item.idempotencyKey));
-
-    // 2. The raffle's counter row: one lock per batch, held to the commit.
-    const counter = await this.repository.lockCounter(trx, raffleId);
-    // The sale's time is taken once the lock is held: a batch that waited past the closing time sells nothing.
-    const now = new Date();
-    if (!counter) {
-      // Sales never opened: refuse everything (nothing is written but the released keys).
-      for (const { index } of fresh) outcomes[index] = { kind: 'refused', refusal: 'SALES_CLOSED' };
-      for (const { index } of issues) outcomes[index] = { kind: 'unknown-order' };
-      await this.repository.releaseKeys(
-        trx,
-        raffleId,
-        fresh.map(({ item }) => item.idempotencyKey),
-      );
-      return outcomes as BatchOutcome[];
-    }
 
     // 3. Held orders whose payment arrived, locked in id order.
     const pending = new Map(
@@ -301,7 +295,7 @@ export class SalesBatchProcessor {
 
     // 6. The writes: a few multi-row statements for the whole batch.
     await this.repository.releaseKeys(trx, raffleId, released);
-    const queued = drafts.length > 0 ? await this.ledger.append(trx, ...drafts) : [];
+    const queued = drafts.length > 0 ? await this.ledger.appendIntegrating(trx, ...drafts) : [];
     rows.forEach((row, i) => {
       row.journal_queue_id = queued[i].queueId;
       outcomes[rowIndex[i]] = { kind: 'created', order: row as OrderRow, queued: queued[i] };

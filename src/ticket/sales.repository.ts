@@ -32,15 +32,26 @@ export interface NumberCoverage {
 // prepared statements (src/database/prepared-statements.ts): PostgreSQL parses and plans each once
 // per connection instead of once per batch, and Kysely compiles nothing on the hot path.
 
-const CLAIM_KEYS = prepared(`
-  insert into ticket_idempotency (raffle_id, key, request_hash, order_id, created_at)
-  select $1::uuid, claim.key, claim.hash, claim.order_id, $2::timestamptz
-  from unnest($3::text[], $4::text[], $5::uuid[]) as claim (key, hash, order_id)
-  order by claim.key
-  on conflict (raffle_id, key) do nothing
-  returning key`);
-
 const LOCK_COUNTER = prepared(`select * from ticket_counter where raffle_id = $1::uuid for update`);
+
+/**
+ * Claims the batch's idempotency keys and locks the raffle's counter row in one round trip. The keys go first: the one-time filter on the
+ * claim's count is evaluated before the counter row is read and locked, so a wait on a key another
+ * transaction holds never happens with the counter locked.
+ */
+const CLAIM_KEYS_AND_LOCK_COUNTER = prepared(`
+  with claimed as (
+    insert into ticket_idempotency (raffle_id, key, request_hash, order_id, created_at)
+    select $1::uuid, claim.key, claim.hash, claim.order_id, $2::timestamptz
+    from unnest($3::text[], $4::text[], $5::uuid[]) as claim (key, hash, order_id)
+    order by claim.key
+    on conflict (raffle_id, key) do nothing
+    returning key
+  )
+  select counter.*, (select coalesce(array_agg(key), '{}') from claimed) as claimed_keys
+  from ticket_counter as counter
+  where counter.raffle_id = $1::uuid and (select count(*) from claimed) >= 0
+  for update of counter`);
 
 /** The order columns in the order of the unnest() arrays that insert them ($1..$21). */
 const ORDER_COLUMNS: ReadonlyArray<readonly [string, string, (row: NewOrderRow) => unknown]> = [
@@ -93,19 +104,20 @@ export class SalesRepository {
   // --- the sales batch -----------------------------------------------------------------------
 
   /**
-   * Claims idempotency keys for new orders; returns the keys claimed. A key another transaction
-   * holds uncommitted makes this wait for it, so concurrent retries across replicas line up; keys
-   * are inserted in sorted order so two batches never wait on each other in a cycle.
+   * Claims idempotency keys for new orders, then locks the raffle's counter row, in one round
+   * trip; returns the keys claimed and the counter (undefined when the raffle has none: sales never
+   * opened; release the claims then). A key another transaction holds uncommitted makes this wait
+   * for it, so concurrent retries across replicas line up; keys are inserted in sorted order so two
+   * batches never wait on each other in a cycle.
    */
-  async claimKeys(
+  async claimKeysAndLockCounter(
     trx: Tx,
     raffleId: string,
     claims: Array<{ key: string; requestHash: string; orderId: string }>,
     now: Date,
-  ): Promise<Set<string>> {
-    // One statement with array parameters (not one parameter per value): the same plan at any batch size.
-    const { rows } = await trx.executeQuery<{ key: string }>(
-      CompiledQuery.raw(CLAIM_KEYS, [
+  ): Promise<{ claimed: Set<string>; counter: CounterState | undefined }> {
+    const { rows } = await trx.executeQuery<Selectable<TicketCounterTable> & { claimed_keys: string[] }>(
+      CompiledQuery.raw(CLAIM_KEYS_AND_LOCK_COUNTER, [
         raffleId,
         now.toISOString(),
         claims.map((c) => c.key),
@@ -113,7 +125,24 @@ export class SalesRepository {
         claims.map((c) => c.orderId),
       ]),
     );
-    return new Set(rows.map((row) => row.key));
+    if (rows.length === 0) return { claimed: new Set(), counter: undefined };
+    return { claimed: new Set(rows[0].claimed_keys), counter: toCounterState(rows[0]) };
+  }
+
+  /** Releases the keys these claims took (the key and the new order's id both match): no other order's. */
+  async releaseClaims(
+    trx: Tx,
+    raffleId: string,
+    claims: Array<{ key: string; orderId: string }>,
+  ): Promise<void> {
+    if (claims.length === 0) return;
+    await trx
+      .deleteFrom('ticket_idempotency')
+      .where('raffle_id', '=', raffleId)
+      .where((eb) =>
+        eb.or(claims.map((c) => eb.and([eb('key', '=', c.key), eb('order_id', '=', c.orderId)]))),
+      )
+      .execute();
   }
 
   async keyRecords(
