@@ -293,8 +293,16 @@ export class DrawViews {
     if (!raffle || raffle.status === 'DRAFT') {
       throw new DomainException(404, 'RAFFLE_NOT_FOUND', `raffle ${raffleId} is not public`);
     }
-    const current = await this.raffles.get(raffleId);
-    const rows = await this.draws.drawsOf(raffleId);
+    // The raffle and its draws are two reads: a draw that commits between them (and with it,
+    // perhaps, the raffle's DRAWN) would show a drawn prize of a raffle still CLOSED. The status
+    // read again after the draws tells: unchanged, the draws read agree with it.
+    let current = await this.raffles.get(raffleId);
+    let rows = await this.draws.drawsOf(raffleId);
+    for (let reread = await this.raffles.get(raffleId); reread.status !== current.status;) {
+      current = reread;
+      rows = await this.draws.drawsOf(raffleId);
+      reread = await this.raffles.get(raffleId);
+    }
     const seals = new Map((await this.draws.sealsOf(raffleId)).map((s) => [s.id, s]));
     const entries = new Map<string, JournalEntry>();
     for (const row of rows) entries.set(row.id, await this.draws.journaled(row));
