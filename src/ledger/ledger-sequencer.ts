@@ -7,7 +7,7 @@ import {
   type Tx,
 } from '../database/database.service.js';
 import { CompactRange } from './core/compact-range.js';
-import { chainCanonicalDrafts } from './core/entry.js';
+import { chainCanonicalDrafts, type CanonicalDraft } from './core/entry.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 import { LedgerRepository, type QueuedRow } from './ledger.repository.js';
 
@@ -127,9 +127,8 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
         if (queued === undefined) return undefined;
         if (queued.length === 0) return [];
         const from = this.head ?? (await this.readHead(trx));
-        const links = chainCanonicalDrafts(
-          from.lastHash,
-          from.tree.size,
+        const extension = extend(
+          from,
           queued.map((row) => ({
             type: row.type,
             subject: row.subject,
@@ -137,25 +136,17 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
             time: row.recorded_at.toISOString(),
           })),
         );
-        const tree = from.tree.clone();
-        const hashes = links.map((link) => Buffer.from(link.hash, 'hex'));
-        const completed = tree.appendAll(hashes);
         const moved = await this.repository.integrate(
           trx,
-          { tree_size: from.tree.size, last_hash: Buffer.from(from.lastHash, 'hex') },
+          extension.from,
           queued.map((row) => row.id),
-          hashes,
-          completed.filter((node) => node.level > 0),
-          {
-            tree_size: tree.size,
-            root_hash: tree.root(),
-            last_hash: hashes[hashes.length - 1],
-            frontier: JSON.stringify(tree.toJSON()),
-          },
+          extension.hashes,
+          extension.nodes,
+          extension.state,
         );
         if (!moved) throw new StaleBatch();
-        extended = { tree, lastHash: links[links.length - 1].hash };
-        return links.map((link, i) => ({
+        extended = extension.head;
+        return extension.links.map((link, i) => ({
           queueId: queued[i].id,
           seq: link.seq,
           hash: link.hash,
@@ -212,27 +203,18 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
       return undefined;
     }
     const time = recordedAt.toISOString();
-    const links = chainCanonicalDrafts(
-      from.lastHash,
-      from.tree.size,
+    const extension = extend(
+      from,
       rows.map((row) => ({ type: row.type, subject: row.subject, canonicalPayload: row.payload, time })),
     );
-    const tree = from.tree.clone();
-    const hashes = links.map((link) => Buffer.from(link.hash, 'hex'));
-    const completed = tree.appendAll(hashes);
     const result = await this.repository.integrateOrQueue(
       trx,
-      { tree_size: from.tree.size, last_hash: Buffer.from(from.lastHash, 'hex') },
+      extension.from,
       recordedAt,
       rows,
-      hashes,
-      completed.filter((node) => node.level > 0),
-      {
-        tree_size: tree.size,
-        root_hash: tree.root(),
-        last_hash: hashes[hashes.length - 1],
-        frontier: JSON.stringify(tree.toJSON()),
-      },
+      extension.hashes,
+      extension.nodes,
+      extension.state,
     );
     this.metrics.appendsInTransaction.inc({ outcome: result });
     if (result === 'queued:moved') {
@@ -243,10 +225,10 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
     if (result !== 'integrated') return undefined;
     // Taken as the tree from now on although the caller has not committed yet: if it rolls back,
     // the next batch finds the stored tree differs and starts again from it.
-    this.head = { tree, lastHash: links[links.length - 1].hash };
-    this.metrics.integrated.inc(links.length);
-    this.metrics.treeSize.set(tree.size);
-    return links.map((link, i) => ({ queueId: rows[i].id, seq: link.seq, hash: link.hash }));
+    this.head = extension.head;
+    this.metrics.integrated.inc(extension.links.length);
+    this.metrics.treeSize.set(extension.head.tree.size);
+    return extension.links.map((link, i) => ({ queueId: rows[i].id, seq: link.seq, hash: link.hash }));
   }
 
   /**
@@ -332,4 +314,29 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * The tree `from` extended by the drafts: their chain links, their hashes as bytes, the completed
+ * Merkle nodes to store, the state to write, and the head that results (what both the sequencer's
+ * batch and an integrating transaction send, and keep once written).
+ */
+function extend(from: TreeHead, drafts: CanonicalDraft[]) {
+  const links = chainCanonicalDrafts(from.lastHash, from.tree.size, drafts);
+  const tree = from.tree.clone();
+  const hashes = links.map((link) => Buffer.from(link.hash, 'hex'));
+  const nodes = tree.appendAll(hashes).filter((node) => node.level > 0);
+  return {
+    links,
+    hashes,
+    nodes,
+    from: { tree_size: from.tree.size, last_hash: Buffer.from(from.lastHash, 'hex') },
+    state: {
+      tree_size: tree.size,
+      root_hash: tree.root(),
+      last_hash: hashes[hashes.length - 1],
+      frontier: JSON.stringify(tree.toJSON()),
+    },
+    head: { tree, lastHash: links[links.length - 1].hash } satisfies TreeHead,
+  };
 }

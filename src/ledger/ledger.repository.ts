@@ -298,10 +298,7 @@ export class LedgerRepository {
     state: { tree_size: number; root_hash: Buffer; last_hash: Buffer; frontier: string },
   ): Promise<boolean> {
     if (hashes.length !== queueIds.length) throw new Error('one hash per queued entry');
-    // The statement cuts the hashes out of one byte string 32 bytes at a time.
-    if (!hashes.every((h) => h.length === HASH_SIZE) || !nodes.every((n) => n.hash.length === HASH_SIZE)) {
-      throw new Error(`every hash must be ${HASH_SIZE} bytes`);
-    }
+    checkHashSizes(hashes, nodes);
     // The hashes go as two bytea parameters, which pg sends in binary: no hex text on either side.
     const { rows } = await trx.executeQuery<{ entries: number; nodes: number; states: number }>(
       CompiledQuery.raw(INTEGRATE, [
@@ -339,9 +336,7 @@ export class LedgerRepository {
     state: { tree_size: number; root_hash: Buffer; last_hash: Buffer; frontier: string },
   ): Promise<IntegrateOrQueueResult> {
     if (hashes.length !== rows.length) throw new Error('one hash per entry');
-    if (!hashes.every((h) => h.length === HASH_SIZE) || !nodes.every((n) => n.hash.length === HASH_SIZE)) {
-      throw new Error(`every hash must be ${HASH_SIZE} bytes`);
-    }
+    checkHashSizes(hashes, nodes);
     const { rows: result } = await trx.executeQuery<{
       locked: boolean;
       behind: boolean;
@@ -582,5 +577,12 @@ export class LedgerRepository {
     if (filter.from !== undefined) query = query.where('recorded_at', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('recorded_at', '<', filter.to);
     return query.orderBy('seq').limit(limit).execute();
+  }
+}
+
+/** The integrating statements cut the hashes out of one byte string 32 bytes at a time. */
+function checkHashSizes(hashes: readonly Buffer[], nodes: ReadonlyArray<{ hash: Buffer }>): void {
+  if (!hashes.every((h) => h.length === HASH_SIZE) || !nodes.every((n) => n.hash.length === HASH_SIZE)) {
+    throw new Error(`every hash must be ${HASH_SIZE} bytes`);
   }
 }
