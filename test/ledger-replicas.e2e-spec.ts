@@ -127,6 +127,50 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
     expect((await metrics.appendsInTransaction.get()).values.length).toBeGreaterThan(0);
   });
 
+  it('integrates in each transaction when the replicas take turns, each reading the tree the other extended', async () => {
+    const caughtUp = async () =>
+      (await a.app.get(LedgerMetrics).appendsInTransaction.get()).values.find(
+        (v) => v.labels.outcome === 'integrated:caught-up',
+      )?.value ?? 0;
+    await appendThrough(a.app, 0); // the queue is empty once this entry is integrated
+    const before = await caughtUp();
+    const start = await a.app.get(LedgerService).treeSize();
+    const seqs: Array<number | undefined> = [];
+    for (let i = 0; i < 6; i++) {
+      const ledger = (i % 2 ? b : a.app).get(LedgerService);
+      const [entry] = await ledger.integratingTransaction((trx) =>
+        ledger.appendIntegrating(trx, { type: 'TEST_EVENT', subject: 'turns', payload: { i } }),
+      );
+      seqs.push(entry.integrated?.seq);
+    }
+    // None waited for a sequencer: each found the tree moved by the other and extended it.
+    expect(seqs).toEqual([0, 1, 2, 3, 4, 5].map((i) => start + i));
+    expect((await caughtUp()) - before).toBeGreaterThanOrEqual(2);
+    const lines = await journal();
+    const result = await verifyJournal(lines);
+    expect(result.problems).toEqual([]);
+    expect(lines.slice(start).map((line) => (JSON.parse(line) as JournalEntry).payload)).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => ({ i })),
+    );
+  });
+
+  it('polls without taking the sequencer lock while nothing is queued', async () => {
+    await appendThrough(a.app, 0); // the queue is empty once this entry is integrated
+    const probe = new pg.Client({ connectionString: a.database!.url });
+    await probe.connect();
+    try {
+      await b.get(DatabaseService).transaction(async (trx) => {
+        expect(await b.get(LedgerRepository).lockAndTakeQueued(trx, 10)).toEqual([]);
+        // Free for another replica's integrating transaction while this poll's transaction is open.
+        const { rows } = await probe.query('select pg_try_advisory_lock($1) as locked', [SEQUENCER_LOCK]);
+        expect(rows[0].locked).toBe(true);
+        await probe.query('select pg_advisory_unlock($1)', [SEQUENCER_LOCK]);
+      });
+    } finally {
+      await probe.end();
+    }
+  });
+
   it('integrates only under the sequencer lock: while it is held elsewhere, committed entries wait', async () => {
     const holder = new pg.Client({ connectionString: a.database!.url });
     await holder.connect();

@@ -230,7 +230,7 @@ async function main() {
           /^fairdraw_ledger_appends_integrating_total\{([^}]*)\} ([0-9.e+-]+)$/gm,
         )) {
           total.appends += Number(match[2]);
-          if (match[1].includes('outcome="integrated"')) total.integrating += Number(match[2]);
+          if (match[1].includes('outcome="integrated')) total.integrating += Number(match[2]);
         }
       }
       return total;

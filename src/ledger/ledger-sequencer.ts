@@ -9,7 +9,7 @@ import {
 import { CompactRange } from './core/compact-range.js';
 import { chainCanonicalDrafts, type CanonicalDraft } from './core/entry.js';
 import { LedgerMetrics } from './ledger-metrics.js';
-import { LedgerRepository, type QueuedRow } from './ledger.repository.js';
+import { LedgerRepository, type QueuedRow, type StateRow } from './ledger.repository.js';
 
 /** The tree a batch extends: its frontier and the hash of its last entry (the chain's link). */
 interface TreeHead {
@@ -181,11 +181,13 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Integrates entries in the caller's transaction if it can (the tree is known here, no other
-   * transaction holds the sequencer lock, and the stored tree is the known one), else queues them:
-   * one statement either way (LedgerRepository.integrateOrQueue). Returns the entries' places,
-   * which hold once the caller commits, or undefined when the entries were queued. Integrated, the
-   * entries keep the sequencer lock until the caller's transaction ends.
+   * Integrates entries in the caller's transaction if it can (the tree is known here and no other
+   * transaction holds the sequencer lock), else queues them: one statement
+   * (LedgerRepository.integrateOrQueue), and a second one when another replica has extended the
+   * tree since this process last saw it (the first then returns the stored tree, locked, and the
+   * entries extend that). Returns the entries' places, which hold once the caller commits, or
+   * undefined when the entries were queued. Integrated, the entries keep the sequencer lock until
+   * the caller's transaction ends.
    */
   async integrateWithin(
     trx: Tx,
@@ -196,39 +198,53 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
     if (held === undefined)
       throw new Error('entries are integrated in a transaction only inside integrating()');
     held.release ??= await this.takeTurn();
-    const from = this.head;
-    if (from === undefined) {
-      // Not known here yet (a fresh process): the sequencer reads it when it integrates these.
-      await this.repository.enqueue(trx, recordedAt, rows);
-      return undefined;
-    }
+    // Not known here yet (a fresh process): read unlocked, checked by the statement like any other.
+    let from = this.head ?? (await this.readHead(trx));
     const time = recordedAt.toISOString();
-    const extension = extend(
-      from,
-      rows.map((row) => ({ type: row.type, subject: row.subject, canonicalPayload: row.payload, time })),
-    );
-    const result = await this.repository.integrateOrQueue(
-      trx,
-      extension.from,
-      recordedAt,
-      rows,
-      extension.hashes,
-      extension.nodes,
-      extension.state,
-    );
-    this.metrics.appendsInTransaction.inc({ outcome: result });
-    if (result === 'queued:moved') {
-      // Another replica extended the tree (or a transaction that extended it rolled back).
-      if (this.head === from) this.head = undefined;
-      return undefined;
+    const drafts = rows.map((row) => ({
+      type: row.type,
+      subject: row.subject,
+      canonicalPayload: row.payload,
+      time,
+    }));
+    let caughtUp = false;
+    for (;;) {
+      const extension = extend(from, drafts);
+      const result = await this.repository.integrateOrQueue(
+        trx,
+        extension.from,
+        recordedAt,
+        rows,
+        extension.hashes,
+        extension.nodes,
+        extension.state,
+      );
+      if (result.outcome === 'moved') {
+        // Another replica extended the tree (or a transaction of this process that extended it
+        // rolled back). This transaction now holds the lock and the stored tree: extend that.
+        if (this.head === from) this.head = undefined;
+        if (caughtUp) {
+          // Unreachable while the state row stays locked; queue rather than loop.
+          this.logger.warn('the stored tree moved under its own lock; the entries are queued');
+          await this.repository.enqueue(trx, recordedAt, rows);
+          this.metrics.appendsInTransaction.inc({ outcome: 'queued:moved' });
+          return undefined;
+        }
+        from = headOf(result.stored);
+        caughtUp = true;
+        continue;
+      }
+      this.metrics.appendsInTransaction.inc({
+        outcome: result.outcome === 'integrated' && caughtUp ? 'integrated:caught-up' : result.outcome,
+      });
+      if (result.outcome !== 'integrated') return undefined;
+      // Taken as the tree from now on although the caller has not committed yet: if it rolls back,
+      // the next batch finds the stored tree differs and starts again from it.
+      this.head = extension.head;
+      this.metrics.integrated.inc(extension.links.length);
+      this.metrics.treeSize.set(extension.head.tree.size);
+      return extension.links.map((link, i) => ({ queueId: rows[i].id, seq: link.seq, hash: link.hash }));
     }
-    if (result !== 'integrated') return undefined;
-    // Taken as the tree from now on although the caller has not committed yet: if it rolls back,
-    // the next batch finds the stored tree differs and starts again from it.
-    this.head = extension.head;
-    this.metrics.integrated.inc(extension.links.length);
-    this.metrics.treeSize.set(extension.head.tree.size);
-    return extension.links.map((link, i) => ({ queueId: rows[i].id, seq: link.seq, hash: link.hash }));
   }
 
   /**
@@ -266,11 +282,7 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async readHead(trx: Tx): Promise<TreeHead> {
-    const state = await this.repository.state(trx);
-    return {
-      tree: CompactRange.fromJSON(JSON.parse(state.frontier)),
-      lastHash: state.last_hash.toString('hex'),
-    };
+    return headOf(await this.repository.state(trx));
   }
 
   /** Resolves once the queued entry has its sequence number (integrated here or by another replica). */
@@ -310,6 +322,13 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
     this.waiters.delete(entry.queueId);
     for (const resolve of list) resolve({ queueId: entry.queueId, seq: entry.seq, hash: entry.hash });
   }
+}
+
+function headOf(state: Pick<StateRow, 'frontier' | 'last_hash'>): TreeHead {
+  return {
+    tree: CompactRange.fromJSON(JSON.parse(state.frontier)),
+    lastHash: state.last_hash.toString('hex'),
+  };
 }
 
 function sleep(ms: number): Promise<void> {

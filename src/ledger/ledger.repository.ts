@@ -40,9 +40,13 @@ function enqueueText(n: number): string {
   return (enqueueTexts[n] = prepared(text));
 }
 
+// The lock is tried only when something is queued: every replica polls, and a poll that held the
+// lock for nothing would make another replica's integrating transaction queue its entries (busy).
 const LOCK_AND_TAKE = prepared(`
   select lock.locked, queued.id, queued.type, queued.subject, queued.payload, queued.recorded_at
-  from (select pg_try_advisory_xact_lock($1) as locked) as lock
+  from (
+    select case when exists (select from ledger_queue) then pg_try_advisory_xact_lock($1) end as locked
+  ) as lock
   left join lateral (
     select id, type, subject, payload, recorded_at from ledger_queue
     where lock.locked order by id limit $2
@@ -98,7 +102,9 @@ const INTEGRATE = prepared(`
  * another sequencer committed between this statement's snapshot and the advisory lock; SKIP LOCKED
  * makes a concurrent integrator mean "queue", never a wait. Entries wait in the queue while others
  * committed before them do: the journal keeps the order in which a transaction could have seen
- * them (a sale into a block comes after the block's reservation).
+ * them (a sale into a block comes after the block's reservation). When the locks are taken but the
+ * stored tree is not the caller's (another replica extended it), nothing is written: the statement
+ * returns the stored tree, still locked, for the caller to extend instead.
  */
 const INTEGRATE_OR_QUEUE = prepared(`
   with lock as (
@@ -106,10 +112,11 @@ const INTEGRATE_OR_QUEUE = prepared(`
   ), behind as (
     select exists (select from ledger_queue) as queued
   ), head as (
-    select id from ledger_state
-    where id = 1 and tree_size = $2::int8 and last_hash = $3::bytea and (select locked from lock)
-      and not (select queued from behind)
+    select tree_size, last_hash, frontier from ledger_state
+    where id = 1 and (select locked from lock) and not (select queued from behind)
     for update skip locked
+  ), fits as (
+    select from head where tree_size = $2::int8 and last_hash = $3::bytea
   ), draft as (
     select draft.queue_id, draft.type, draft.subject, draft.payload, draft.ord
     from unnest($5::int8[], $6::text[], $7::text[], $8::text[]) with ordinality as draft (queue_id, type, subject, payload, ord)
@@ -119,7 +126,7 @@ const INTEGRATE_OR_QUEUE = prepared(`
            case when draft.ord = 1 then $3::bytea else substring($9::bytea from 32 * draft.ord::int4 - 63 for 32) end,
            substring($9::bytea from 32 * draft.ord::int4 - 31 for 32), draft.queue_id
     from draft
-    where exists (select from head)
+    where exists (select from fits)
     order by draft.ord
     returning seq
   ), queued as (
@@ -132,26 +139,32 @@ const INTEGRATE_OR_QUEUE = prepared(`
     insert into ledger_node (level, index, hash)
     select node.level, node.index, substring($12::bytea from 32 * node.ord::int4 - 31 for 32)
     from unnest($10::int2[], $11::int8[]) with ordinality as node (level, index, ord)
-    where exists (select from head)
+    where exists (select from fits)
     returning level
   ), state as (
     update ledger_state
     set tree_size = $13::int8, root_hash = $14::bytea, last_hash = $15::bytea, frontier = $16::text,
         updated_at = now()
-    where id = 1 and exists (select from head)
+    where id = 1 and exists (select from fits)
     returning id
   )
   select (select locked from lock) as locked, (select queued from behind) as behind,
          (select count(*) from entries)::int4 as entries,
          (select count(*) from queued)::int4 as queued, (select count(*) from nodes)::int4 as nodes,
-         (select count(*) from state)::int4 as states`);
+         (select count(*) from state)::int4 as states,
+         stored.tree_size as stored_size, stored.last_hash as stored_last_hash, stored.frontier as stored_frontier
+  from (select 1) as one left join (select * from head where not exists (select from fits)) as stored on true`);
 
 /**
- * What integrateOrQueue did: integrated every entry, or queued every entry because another
- * transaction held the sequencer lock (busy), entries committed earlier were still queued (behind),
- * or the stored tree was not the caller's (moved).
+ * What integrateOrQueue did: integrated every entry; queued every entry because another
+ * transaction held the sequencer lock (busy) or entries committed earlier were still queued
+ * (behind); or wrote nothing because the stored tree was not the caller's (moved), in which case
+ * the caller's transaction now holds the sequencer lock and the state row, and `stored` is the tree
+ * to extend.
  */
-export type IntegrateOrQueueResult = 'integrated' | 'queued:busy' | 'queued:behind' | 'queued:moved';
+export type IntegrateOrQueueResult =
+  | { outcome: 'integrated' | 'queued:busy' | 'queued:behind' }
+  | { outcome: 'moved'; stored: Pick<StateRow, 'tree_size' | 'last_hash' | 'frontier'> };
 
 export interface QueuedRow {
   id: number;
@@ -232,14 +245,16 @@ export class LedgerRepository {
 
   /**
    * Takes the sequencer lock and, if it was free, the oldest queued rows, in one round trip; returns
-   * undefined when another replica holds the lock. The rows are read from the statement's snapshot,
-   * which may predate the lock by the instant another sequencer needed to commit: `integrate` moves
-   * them only if they are all still queued and the tree is still the one the caller extends.
+   * undefined when another replica holds the lock, and no rows without taking the lock when nothing
+   * is queued. The rows are read from the statement's snapshot, which may predate the lock by the
+   * instant another sequencer needed to commit: `integrate` moves them only if they are all still
+   * queued and the tree is still the one the caller extends.
    */
   async lockAndTakeQueued(trx: Tx, limit: number): Promise<QueuedRow[] | undefined> {
-    const { rows } = await trx.executeQuery<{ locked: boolean } & Nullable<QueuedRow>>(
+    const { rows } = await trx.executeQuery<{ locked: boolean | null } & Nullable<QueuedRow>>(
       CompiledQuery.raw(LOCK_AND_TAKE, [SEQUENCER_LOCK, limit]),
     );
+    if (rows[0].locked === null) return [];
     if (!rows[0].locked) return undefined;
     return rows[0].id === null ? [] : (rows as QueuedRow[]);
   }
@@ -344,6 +359,9 @@ export class LedgerRepository {
       queued: number;
       nodes: number;
       states: number;
+      stored_size: number | null;
+      stored_last_hash: Buffer | null;
+      stored_frontier: string | null;
     }>(
       CompiledQuery.raw(INTEGRATE_OR_QUEUE, [
         SEQUENCER_LOCK,
@@ -365,10 +383,20 @@ export class LedgerRepository {
       ]),
     );
     const done = result[0];
-    if (done.entries === rows.length && done.nodes === nodes.length && done.states === 1) return 'integrated';
-    if (done.queued === rows.length && done.entries === 0 && done.states === 0) {
-      if (!done.locked) return 'queued:busy';
-      return done.behind ? 'queued:behind' : 'queued:moved';
+    if (done.entries === rows.length && done.nodes === nodes.length && done.states === 1)
+      return { outcome: 'integrated' };
+    if (done.entries === 0 && done.states === 0) {
+      if (done.queued === rows.length)
+        return { outcome: done.locked && done.behind ? 'queued:behind' : 'queued:busy' };
+      if (done.queued === 0 && done.stored_size !== null)
+        return {
+          outcome: 'moved',
+          stored: {
+            tree_size: done.stored_size,
+            last_hash: done.stored_last_hash!,
+            frontier: done.stored_frontier!,
+          },
+        };
     }
     throw new Error(
       `integrate-or-queue wrote ${done.entries} entries, ${done.queued} queued rows, ${done.nodes} nodes, ${done.states} states for ${rows.length} entries`,
