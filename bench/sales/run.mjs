@@ -26,6 +26,8 @@ const { values } = parseArgs({
     'rate-connections': { type: 'string', default: '64' },
     rate: { type: 'string', default: '1000' },
     replicas: { type: 'string', default: '1' },
+    // Raffles sold at once; each connection takes them in turn (one request after another).
+    raffles: { type: 'string', default: '1' },
     dist: { type: 'string', default: 'dist' },
     'batch-max': { type: 'string', default: '' },
     'batch-linger-ms': { type: 'string', default: '' },
@@ -39,6 +41,7 @@ const connections = Number(values.connections);
 const rateConnections = Number(values['rate-connections']);
 const rate = Number(values.rate);
 const replicas = Number(values.replicas);
+const raffleCount = Number(values.raffles);
 const dist = resolve(values.dist);
 const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -166,36 +169,46 @@ async function main() {
     };
     const seller = `Bearer ${await key.issue({ sub: 'bench-seller', roles: ['seller'], ttlSeconds: 7200 })}`;
     const now = Date.now();
-    const raffle = await json(
-      await fetch(`${service.base}/v1/raffles`, {
-        method: 'POST',
-        headers: { ...admin, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          licenseNumber: 'BENCH-1',
-          name: 'Benchmark 50/50',
-          rulesText: 'Benchmark raffle.',
-          type: 'FIFTY_FIFTY',
-          currency: 'CAD',
-          jurisdiction: 'GLI31-DEFAULT',
-          packages: [{ id: 'one', tickets: 1, priceMinor: 1000 }],
-          salesOpenAt: new Date(now - 60_000).toISOString(),
-          salesCloseAt: new Date(now + 86_400_000).toISOString(),
-          maxTickets: 100_000_000,
-          maxTicketsPerOrder: 30,
-          prizes: [
-            { id: 'main', name: 'Main', kind: 'MAIN', drawAt: new Date(now + 2 * 86_400_000).toISOString() },
-          ],
-          prizeShareBps: 5000,
-          channels: ['POS'],
-          drawMethod: 'RNG',
+    const openRaffle = async (n) => {
+      const raffle = await json(
+        await fetch(`${service.base}/v1/raffles`, {
+          method: 'POST',
+          headers: { ...admin, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            licenseNumber: `BENCH-${n}`,
+            name: `Benchmark 50/50 ${n}`,
+            rulesText: 'Benchmark raffle.',
+            type: 'FIFTY_FIFTY',
+            currency: 'CAD',
+            jurisdiction: 'GLI31-DEFAULT',
+            packages: [{ id: 'one', tickets: 1, priceMinor: 1000 }],
+            salesOpenAt: new Date(now - 60_000).toISOString(),
+            salesCloseAt: new Date(now + 86_400_000).toISOString(),
+            maxTickets: 100_000_000,
+            maxTicketsPerOrder: 30,
+            prizes: [
+              {
+                id: 'main',
+                name: 'Main',
+                kind: 'MAIN',
+                drawAt: new Date(now + 2 * 86_400_000).toISOString(),
+              },
+            ],
+            prizeShareBps: 5000,
+            channels: ['POS'],
+            drawMethod: 'RNG',
+          }),
         }),
-      }),
-    );
-    await json(
-      await fetch(`${service.base}/v1/raffles/${raffle.id}/open`, { method: 'POST', headers: admin }),
-    );
+      );
+      await json(
+        await fetch(`${service.base}/v1/raffles/${raffle.id}/open`, { method: 'POST', headers: admin }),
+      );
+      return raffle;
+    };
+    const raffles = [];
+    for (let n = 1; n <= raffleCount; n++) raffles.push(await openRaffle(n));
 
-    const sale = {
+    const saleAt = (raffle) => ({
       method: 'POST',
       path: `/v1/raffles/${raffle.id}/orders`,
       headers: {
@@ -209,7 +222,7 @@ async function main() {
         paymentMethod: 'cash',
         deviceId: 'bench-pos',
       }),
-    };
+    });
     // autocannon spreads its connections over the replicas' URLs.
     // Each measurement also reports the service processes' CPU time per answered request: under a
     // shared, noisy machine it moves far less than throughput does.
@@ -250,7 +263,8 @@ async function main() {
         appends > 0 ? (batchesAfter.integrating - batchesBefore.integrating) / appends : null;
       return result;
     };
-    const sales = (extra) => measured({ url: bases, idReplacement: true, requests: [sale], ...extra });
+    const sales = (extra) =>
+      measured({ url: bases, idReplacement: true, requests: raffles.map(saleAt), ...extra });
     const health = (extra) => measured({ url: bases.map((base) => `${base}/health/live`), ...extra });
 
     // After a burst of sales the journal may still be integrating: let it finish, so each
@@ -306,15 +320,23 @@ async function main() {
     // Every acknowledged sale is in the database and in the journal (read once the requests still
     // in flight when autocannon stopped have been answered and journaled).
     await settle();
-    const summary = await json(
-      await fetch(`${service.base}/v1/raffles/${raffle.id}/sales`, { headers: admin }),
-    );
+    const summaries = [];
+    for (const raffle of raffles)
+      summaries.push(
+        await json(await fetch(`${service.base}/v1/raffles/${raffle.id}/sales`, { headers: admin })),
+      );
+    const sold = summaries.reduce((sum, summary) => sum + summary.soldOrders, 0);
+    const journaled = sold + 2 * raffles.length;
     let treeSize = 0;
     for (let i = 0; i < 100; i++) {
       treeSize = (await json(await fetch(`${service.base}/v1/ledger/digest`, { headers: admin }))).treeSize;
-      if (treeSize >= summary.soldOrders + 2) break;
+      if (treeSize >= journaled) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    const consistent = summaries.every(
+      (summary) => summary.numbers.consistent && summary.numbers.issued === summary.soldOrders,
+    );
+    const paid = summaries.every((summary) => summary.paidTotalMinor === summary.soldOrders * 1000);
 
     const ratio = median(rows.sales.map((row, i) => row.perSecond / rows.health[i].perSecond));
     const batchColumns = (list) =>
@@ -333,7 +355,7 @@ async function main() {
     console.log(
       `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ` +
         `PostgreSQL ${database.settings.server_version} (synchronous_commit=${database.settings.synchronous_commit}, fsync=${database.settings.fsync}); ` +
-        `${replicas} service process${replicas > 1 ? 'es' : ''} on one database; ` +
+        `${replicas} service process${replicas > 1 ? 'es' : ''} on one database, ${raffles.length} raffle${raffles.length > 1 ? 's' : ''}; ` +
         `autocannon ${connections} connections at saturation and ${rateConnections} at ${rate}/s, ` +
         `${seconds} s per measurement, median of ${rounds} rounds`,
     );
@@ -348,12 +370,13 @@ async function main() {
       `\nsales at saturation / HTTP ceiling (median of per-round ratios): ${(100 * ratio).toFixed(1)} %`,
     );
     console.log(
-      `checks: ${accepted.toLocaleString('en-US')} sales acknowledged during measurement; raffle totals: ` +
-        `${summary.soldOrders.toLocaleString('en-US')} orders, numbers 1..${summary.numbers.issued} consistent=${summary.numbers.consistent}, ` +
-        `paid ${summary.paidTotalMinor} = ${summary.soldOrders} × 1000: ${summary.paidTotalMinor === summary.soldOrders * 1000}; ` +
-        `journal tree size ${treeSize} (≥ ${summary.soldOrders} sales + 2 raffle entries: ${treeSize >= summary.soldOrders + 2})`,
+      `checks: ${accepted.toLocaleString('en-US')} sales acknowledged during measurement; ` +
+        `${raffles.length} raffle${raffles.length > 1 ? 's' : ''}: ${sold.toLocaleString('en-US')} orders` +
+        (raffles.length > 1 ? ` (${summaries.map((summary) => summary.soldOrders).join(' + ')})` : '') +
+        `, numbers 1..n of each consistent=${consistent}, paid = orders × 1000: ${paid}; ` +
+        `journal tree size ${treeSize} (≥ ${sold} sales + ${2 * raffles.length} raffle entries: ${treeSize >= journaled})`,
     );
-    if (!summary.numbers.consistent || treeSize < summary.soldOrders + 2) process.exitCode = 1;
+    if (!consistent || !paid || treeSize < journaled) process.exitCode = 1;
   } finally {
     for (const service of services) {
       service.child.kill('SIGTERM');
