@@ -1,4 +1,4 @@
-// Sales benchmark: single-ticket cash orders over HTTP (autocannon) at one raffle of the built
+// Sales benchmark: single-ticket cash orders over HTTP (autocannon) at one raffle (--raffles N) of the built
 // service on a fresh PostgreSQL database, at saturation and at a fixed 1,000 orders/s, beside the
 // same harness against GET /health/live of the same process in the same run (the HTTP ceiling).
 // Every sale is durable (synchronous commit) and journaled; the run checks that afterwards.
