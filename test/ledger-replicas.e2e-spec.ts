@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { createApp } from '../src/app.factory.js';
 import { loadEnvironment } from '../src/config/environment.js';
@@ -17,7 +18,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 /** The advisory lock keys of src/ledger/ledger.repository.ts: "FDLG" (sequencer) and "FDAN" (anchoring). */
 const SEQUENCER_LOCK = 0x46444c47;
 const ANCHOR_LOCK = 0x4644414e;
-const ENV = { ANCHOR_INTERVAL_SECONDS: '0', LEDGER_POLL_MS: '20' };
+const ENV = { ANCHOR_INTERVAL_SECONDS: '0', LEDGER_POLL_MS: '20', LEDGER_LOCK_WAIT_MS: '1000' };
 
 /**
  * Several tasks share one database in production. Each runs a sequencer; PostgreSQL decides which
@@ -185,7 +186,8 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
         );
       await expect(ledger.integrated(queued, 300)).rejects.toThrow(/not integrated within 300 ms/);
       expect(await ledger.treeSize()).toBe(before);
-      // A transaction that would integrate its own entries queues them too.
+      // A transaction that would integrate its own entries queues them too: an entry committed
+      // before them is still queued, and the journal keeps that order.
       const integrating = await ledger.integratingTransaction((trx) =>
         ledger.appendIntegrating(trx, {
           type: 'TEST_EVENT',
@@ -198,9 +200,90 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
 
       await holder.query('select pg_advisory_unlock($1)', [SEQUENCER_LOCK]);
       const [entry, other] = await ledger.integrated([...queued, ...integrating], 10_000);
-      expect(entry.seq).toBeGreaterThanOrEqual(before);
+      expect(other.seq).toBe(entry.seq + 1);
       expect((await ledger.entry(entry.seq)).payload).toEqual({ held: true });
       expect((await ledger.entry(other.seq)).payload).toEqual({ held: 'integrating' });
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('waits for the sequencer lock held elsewhere, then integrates in its own transaction', async () => {
+    await appendThrough(a.app, 0); // the queue is empty once this entry is integrated
+    const waited = async () =>
+      (await b.get(LedgerMetrics).appendsInTransaction.get()).values.find(
+        (v) => v.labels.outcome === 'integrated:waited',
+      )?.value ?? 0;
+    const waitedBefore = await waited();
+    const holder = new pg.Client({ connectionString: a.database!.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
+      const ledger = b.get(LedgerService);
+      const before = await ledger.treeSize();
+      let settled = false;
+      const integrating = ledger
+        .integratingTransaction(async (trx) => {
+          const entries = await ledger.appendIntegrating(trx, {
+            type: 'TEST_EVENT',
+            subject: null,
+            payload: { waited: true },
+          });
+          // The wait's lock timeout does not outlive it.
+          const { rows } = await sql<{
+            timeout: string;
+          }>`select current_setting('lock_timeout') as timeout`.execute(trx);
+          expect(rows[0].timeout).toBe('0');
+          return entries;
+        })
+        .finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      expect(await ledger.treeSize()).toBe(before);
+
+      await holder.query('commit');
+      const [entry] = await integrating;
+      expect(entry.integrated?.seq).toBe(before);
+      expect((await ledger.entry(before)).payload).toEqual({ waited: true });
+      expect(await waited()).toBe(waitedBefore + 1);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('queues its entries when the sequencer lock is not free within LEDGER_LOCK_WAIT_MS', async () => {
+    await appendThrough(a.app, 0); // the queue is empty once this entry is integrated
+    const busy = async () =>
+      (await b.get(LedgerMetrics).appendsInTransaction.get()).values.find(
+        (v) => v.labels.outcome === 'queued:busy',
+      )?.value ?? 0;
+    const busyBefore = await busy();
+    const holder = new pg.Client({ connectionString: a.database!.url });
+    await holder.connect();
+    try {
+      await holder.query('select pg_advisory_lock($1)', [SEQUENCER_LOCK]);
+      const ledger = b.get(LedgerService);
+      const before = await ledger.treeSize();
+      const started = Date.now();
+      const [entry] = await ledger.integratingTransaction(async (trx) => {
+        const entries = await ledger.appendIntegrating(trx, {
+          type: 'TEST_EVENT',
+          subject: null,
+          payload: { busy: true },
+        });
+        // The transaction goes on after the timed-out wait (its savepoint undone, not the transaction).
+        await sql`select 1`.execute(trx);
+        return entries;
+      });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(entry.integrated).toBeUndefined();
+      expect(await busy()).toBe(busyBefore + 1);
+      expect(await ledger.treeSize()).toBe(before);
+
+      await holder.query('select pg_advisory_unlock($1)', [SEQUENCER_LOCK]);
+      const [place] = await ledger.integrated([entry], 10_000);
+      expect((await ledger.entry(place.seq)).payload).toEqual({ busy: true });
     } finally {
       await holder.end();
     }

@@ -163,6 +163,16 @@ export class AppConfig {
   @Max(10_000)
   LEDGER_POLL_MS: number = 50;
 
+  /**
+   * How long a transaction integrating its own journal entries waits for the sequencer lock held
+   * by another replica before it queues them instead (the lock is normally held for one batch).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  LEDGER_LOCK_WAIT_MS: number = 2_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)

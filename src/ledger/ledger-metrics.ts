@@ -24,7 +24,7 @@ export class LedgerMetrics {
     });
     this.appendsInTransaction = new Counter({
       name: 'fairdraw_ledger_appends_integrating_total',
-      help: 'Appends that tried to integrate in their own transaction, by outcome: integrated; integrated:caught-up (another replica had extended the tree, so it was read and extended in the same transaction); queued:busy (another transaction held the sequencer lock) or queued:behind (entries committed earlier were still queued)',
+      help: 'Appends that tried to integrate in their own transaction, by outcome: integrated; integrated:caught-up (another replica had extended the tree, so it was read and extended in the same transaction); integrated:waited (another transaction held the sequencer lock, and it was waited for); queued:behind (entries committed earlier were still queued); queued:busy (the lock was not free within LEDGER_LOCK_WAIT_MS)',
       labelNames: ['outcome'],
       registers,
     });

@@ -181,13 +181,14 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Integrates entries in the caller's transaction if it can (the tree is known here and no other
-   * transaction holds the sequencer lock), else queues them: one statement
-   * (LedgerRepository.integrateOrQueue), and a second one when another replica has extended the
-   * tree since this process last saw it (the first then returns the stored tree, locked, and the
-   * entries extend that). Returns the entries' places, which hold once the caller commits, or
-   * undefined when the entries were queued. Integrated, the entries keep the sequencer lock until
-   * the caller's transaction ends.
+   * Integrates entries in the caller's transaction unless entries committed before them are still
+   * queued (then it queues them, so the journal keeps the order in which they could be seen). One
+   * statement (LedgerRepository.integrateOrQueue) when the tree this process keeps is the stored
+   * one and the sequencer lock is free. When another transaction holds the lock, it waits for it;
+   * when another replica has extended the tree, it extends the stored tree, which the statement
+   * returns locked: a statement more in each case. Returns the entries' places, which hold once
+   * the caller commits, or undefined when the entries were queued. Integrated, the entries keep the
+   * sequencer lock until the caller's transaction ends.
    */
   async integrateWithin(
     trx: Tx,
@@ -208,6 +209,7 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
       time,
     }));
     let caughtUp = false;
+    let waited = false;
     for (;;) {
       const extension = extend(from, drafts);
       const result = await this.repository.integrateOrQueue(
@@ -219,23 +221,42 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
         extension.nodes,
         extension.state,
       );
-      if (result.outcome === 'moved') {
+      if (result.outcome === 'busy' && !waited) {
+        // Another replica's batch or sequencer: it holds the lock for one batch. Waiting is
+        // shorter than queueing, after which these sales would wait for a sequencer batch of their own.
+        waited = true;
+        const wait = this.config.LEDGER_LOCK_WAIT_MS;
+        if (wait > 0 && (await this.repository.waitForSequencerLock(trx, wait))) continue;
+        await this.repository.enqueue(trx, recordedAt, rows);
+        this.metrics.appendsInTransaction.inc({ outcome: 'queued:busy' });
+        return undefined;
+      }
+      if (result.outcome === 'moved' && !caughtUp) {
         // Another replica extended the tree (or a transaction of this process that extended it
         // rolled back). This transaction now holds the lock and the stored tree: extend that.
         if (this.head === from) this.head = undefined;
-        if (caughtUp) {
-          // Unreachable while the state row stays locked; queue rather than loop.
-          this.logger.warn('the stored tree moved under its own lock; the entries are queued');
-          await this.repository.enqueue(trx, recordedAt, rows);
-          this.metrics.appendsInTransaction.inc({ outcome: 'queued:moved' });
-          return undefined;
-        }
         from = headOf(result.stored);
         caughtUp = true;
         continue;
       }
+      if (result.outcome === 'busy' || result.outcome === 'moved') {
+        // Unreachable while this transaction holds the lock and the state row; queue rather than loop.
+        this.logger.warn(
+          `the journal was ${result.outcome} under this transaction's lock; its entries are queued`,
+        );
+        await this.repository.enqueue(trx, recordedAt, rows);
+        this.metrics.appendsInTransaction.inc({ outcome: 'queued:unexpected' });
+        return undefined;
+      }
       this.metrics.appendsInTransaction.inc({
-        outcome: result.outcome === 'integrated' && caughtUp ? 'integrated:caught-up' : result.outcome,
+        outcome:
+          result.outcome !== 'integrated'
+            ? result.outcome
+            : waited
+              ? 'integrated:waited'
+              : caughtUp
+                ? 'integrated:caught-up'
+                : 'integrated',
       });
       if (result.outcome !== 'integrated') return undefined;
       // Taken as the tree from now on although the caller has not committed yet: if it rolls back,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import { DatabaseService, type Tx } from '../database/database.service.js';
+import { DatabaseService, sqlState, type Tx } from '../database/database.service.js';
 import { prepared } from '../database/prepared-statements.js';
 import type { Database } from '../database/schema.js';
 import type { NodeId } from './core/node-id.js';
@@ -8,6 +8,8 @@ import { HASH_SIZE } from './core/rfc9162.js';
 
 /** Only one replica integrates the queue at a time ("FDLG"). */
 const SEQUENCER_LOCK = 0x46444c47;
+/** PostgreSQL's lock_not_available: a lock wait ran past lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
 /** Only one replica anchors checkpoints at a time ("FDAN"). */
 const ANCHOR_LOCK = 0x4644414e;
 
@@ -100,11 +102,12 @@ const INTEGRATE = prepared(`
  *
  * The state row is read FOR UPDATE, so it is checked against the latest committed tree even when
  * another sequencer committed between this statement's snapshot and the advisory lock; SKIP LOCKED
- * makes a concurrent integrator mean "queue", never a wait. Entries wait in the queue while others
- * committed before them do: the journal keeps the order in which a transaction could have seen
- * them (a sale into a block comes after the block's reservation). When the locks are taken but the
- * stored tree is not the caller's (another replica extended it), nothing is written: the statement
- * returns the stored tree, still locked, for the caller to extend instead.
+ * makes a concurrent integrator a "busy" answer, never a wait inside this statement (whose snapshot
+ * would then be older than the lock). Entries are queued while others committed before them are:
+ * the journal keeps the order in which a transaction could have seen them (a sale into a block
+ * comes after the block's reservation). Busy, or with the locks taken but a stored tree that is not
+ * the caller's (another replica extended it), nothing is written; moved, the statement returns the
+ * stored tree, still locked, for the caller to extend instead.
  */
 const INTEGRATE_OR_QUEUE = prepared(`
   with lock as (
@@ -133,7 +136,7 @@ const INTEGRATE_OR_QUEUE = prepared(`
     insert into ledger_queue (id, type, subject, payload, recorded_at)
     select draft.queue_id, draft.type, draft.subject, draft.payload, $4::timestamptz
     from draft
-    where not exists (select from head)
+    where (select queued from behind)
     returning id
   ), nodes as (
     insert into ledger_node (level, index, hash)
@@ -156,14 +159,14 @@ const INTEGRATE_OR_QUEUE = prepared(`
   from (select 1) as one left join (select * from head where not exists (select from fits)) as stored on true`);
 
 /**
- * What integrateOrQueue did: integrated every entry; queued every entry because another
- * transaction held the sequencer lock (busy) or entries committed earlier were still queued
- * (behind); or wrote nothing because the stored tree was not the caller's (moved), in which case
+ * What integrateOrQueue did: integrated every entry; queued every entry because entries committed
+ * earlier were still queued (behind); wrote nothing because another transaction held the sequencer
+ * lock (busy); or wrote nothing because the stored tree was not the caller's (moved), in which case
  * the caller's transaction now holds the sequencer lock and the state row, and `stored` is the tree
  * to extend.
  */
 export type IntegrateOrQueueResult =
-  | { outcome: 'integrated' | 'queued:busy' | 'queued:behind' }
+  | { outcome: 'integrated' | 'queued:behind' | 'busy' }
   | { outcome: 'moved'; stored: Pick<StateRow, 'tree_size' | 'last_hash' | 'frontier'> };
 
 export interface QueuedRow {
@@ -386,8 +389,8 @@ export class LedgerRepository {
     if (done.entries === rows.length && done.nodes === nodes.length && done.states === 1)
       return { outcome: 'integrated' };
     if (done.entries === 0 && done.states === 0) {
-      if (done.queued === rows.length)
-        return { outcome: done.locked && done.behind ? 'queued:behind' : 'queued:busy' };
+      if (done.queued === rows.length && done.behind) return { outcome: 'queued:behind' };
+      if (done.queued === 0 && done.stored_size === null) return { outcome: 'busy' };
       if (done.queued === 0 && done.stored_size !== null)
         return {
           outcome: 'moved',
@@ -401,6 +404,30 @@ export class LedgerRepository {
     throw new Error(
       `integrate-or-queue wrote ${done.entries} entries, ${done.queued} queued rows, ${done.nodes} nodes, ${done.states} states for ${rows.length} entries`,
     );
+  }
+
+  /**
+   * Waits up to `timeoutMs` for the sequencer lock, held to the end of the caller's transaction;
+   * false when it was not free in time (the transaction goes on, without it). Its holders keep it
+   * for one batch: a sequencer's (at most LEDGER_BATCH_SIZE entries) or an integrating transaction's
+   * last statements and commit. The wait runs in a savepoint, so that a timeout only undoes the
+   * savepoint, and with the lock timeout set for that one statement.
+   */
+  async waitForSequencerLock(trx: Tx, timeoutMs: number): Promise<boolean> {
+    await sql`savepoint sequencer_lock_wait`.execute(trx);
+    try {
+      // The setting before the wait is read in a subquery kept apart (offset 0), so that its row
+      // exists before the select list sets the timeout, waits, and puts it back.
+      await sql`select set_config('lock_timeout', ${`${timeoutMs}ms`}, true),
+               pg_advisory_xact_lock(${SEQUENCER_LOCK}),
+               set_config('lock_timeout', previous.value, true)
+        from (select current_setting('lock_timeout') as value offset 0) as previous`.execute(trx);
+      return true;
+    } catch (error) {
+      if (sqlState(error) !== LOCK_NOT_AVAILABLE) throw error;
+      await sql`rollback to savepoint sequencer_lock_wait`.execute(trx);
+      return false;
+    }
   }
 
   entriesByQueueIds(ids: number[]): Promise<Array<{ queue_id: number | null; seq: number; hash: Buffer }>> {
