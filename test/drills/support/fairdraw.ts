@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { LocalSigningKey } from '../../../src/auth/local-signing-key.js';
 import type { Role } from '../../../src/auth/roles.js';
+import { treeSizeFromObjectName } from '../../../src/ledger/anchor/checkpoint-object-name.js';
 import type { JournalEntry } from '../../../src/ledger/core/entry.js';
 import type { VerifyJournalResult } from '../../../src/ledger/core/verify-journal.js';
 import type { RaffleRulesInput } from '../../../src/raffle/raffle-rules.js';
@@ -78,7 +79,11 @@ export async function exportAndVerify(options: {
   dataDir: string;
 }): Promise<VerifiedExport> {
   const { base, auditor, workDir } = options;
-  const anchored = listFiles(join(options.dataDir, 'anchors'));
+  // Checkpoints only, as the anchor itself reads the folder: a replica killed while anchoring leaves
+  // its half-written temporary file (`.<name>.<pid>.<random>.tmp`), which was never a checkpoint.
+  const anchored = listFiles(join(options.dataDir, 'anchors')).filter(
+    (path) => treeSizeFromObjectName(`checkpoints/${basename(path)}`) !== null,
+  );
   const checkpoint = await call(base, 'GET', '/v1/ledger/checkpoint', { headers: auditor });
   if (!checkpoint.ok || checkpoint.status !== 200) throw new Error('the latest checkpoint could not be read');
   const checkpointPath = join(workDir, 'latest-checkpoint.txt');
