@@ -14,6 +14,7 @@ import { LedgerSequencer } from '../src/ledger/ledger-sequencer.js';
 import { LedgerRepository, QUEUE_ID_BLOCK } from '../src/ledger/ledger.repository.js';
 import { LedgerService } from '../src/ledger/ledger.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
+import { integratingOutcomes } from './support/journal.js';
 
 /** The advisory lock keys of src/ledger/ledger.repository.ts: "FDLG" (sequencer) and "FDAN" (anchoring). */
 const SEQUENCER_LOCK = 0x46444c47;
@@ -55,6 +56,17 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
     // Generous: the machine running the tests may be shared; the chain is what is checked.
     const [entry] = await ledger.integrated(queued, 120_000);
     return entry.seq;
+  }
+
+  /** A session of its own on the test database (to hold a lock), closed afterwards. */
+  async function withSession(work: (session: pg.Client) => Promise<void>): Promise<void> {
+    const session = new pg.Client({ connectionString: a.database!.url });
+    await session.connect();
+    try {
+      await work(session);
+    } finally {
+      await session.end();
+    }
   }
 
   async function journal(): Promise<string[]> {
@@ -129,10 +141,7 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
   });
 
   it('integrates in each transaction when the replicas take turns, each reading the tree the other extended', async () => {
-    const caughtUp = async () =>
-      (await a.app.get(LedgerMetrics).appendsInTransaction.get()).values.find(
-        (v) => v.labels.outcome === 'integrated:caught-up',
-      )?.value ?? 0;
+    const caughtUp = () => integratingOutcomes(a.app, 'integrated:caught-up');
     await appendThrough(a.app, 0); // the queue is empty once this entry is integrated
     const before = await caughtUp();
     const start = await a.app.get(LedgerService).treeSize();
@@ -157,9 +166,7 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
 
   it('polls without taking the sequencer lock while nothing is queued', async () => {
     await appendThrough(a.app, 0); // the queue is empty once this entry is integrated
-    const probe = new pg.Client({ connectionString: a.database!.url });
-    await probe.connect();
-    try {
+    await withSession(async (probe) => {
       await b.get(DatabaseService).transaction(async (trx) => {
         expect(await b.get(LedgerRepository).lockAndTakeQueued(trx, 10)).toEqual([]);
         // Free for another replica's integrating transaction while this poll's transaction is open.
@@ -167,15 +174,11 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
         expect(rows[0].locked).toBe(true);
         await probe.query('select pg_advisory_unlock($1)', [SEQUENCER_LOCK]);
       });
-    } finally {
-      await probe.end();
-    }
+    });
   });
 
   it('integrates only under the sequencer lock: while it is held elsewhere, committed entries wait', async () => {
-    const holder = new pg.Client({ connectionString: a.database!.url });
-    await holder.connect();
-    try {
+    await withSession(async (holder) => {
       await holder.query('select pg_advisory_lock($1)', [SEQUENCER_LOCK]);
       const ledger = b.get(LedgerService);
       const before = await ledger.treeSize();
@@ -203,21 +206,14 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
       expect(other.seq).toBe(entry.seq + 1);
       expect((await ledger.entry(entry.seq)).payload).toEqual({ held: true });
       expect((await ledger.entry(other.seq)).payload).toEqual({ held: 'integrating' });
-    } finally {
-      await holder.end();
-    }
+    });
   });
 
   it('waits for the sequencer lock held elsewhere, then integrates in its own transaction', async () => {
     await appendThrough(a.app, 0); // the queue is empty once this entry is integrated
-    const waited = async () =>
-      (await b.get(LedgerMetrics).appendsInTransaction.get()).values.find(
-        (v) => v.labels.outcome === 'integrated:waited',
-      )?.value ?? 0;
+    const waited = () => integratingOutcomes(b, 'integrated:waited');
     const waitedBefore = await waited();
-    const holder = new pg.Client({ connectionString: a.database!.url });
-    await holder.connect();
-    try {
+    await withSession(async (holder) => {
       await holder.query('begin');
       await holder.query('select pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
       const ledger = b.get(LedgerService);
@@ -247,21 +243,14 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
       expect(entry.integrated?.seq).toBe(before);
       expect((await ledger.entry(before)).payload).toEqual({ waited: true });
       expect(await waited()).toBe(waitedBefore + 1);
-    } finally {
-      await holder.end();
-    }
+    });
   });
 
   it('queues its entries when the sequencer lock is not free within LEDGER_LOCK_WAIT_MS', async () => {
     await appendThrough(a.app, 0); // the queue is empty once this entry is integrated
-    const busy = async () =>
-      (await b.get(LedgerMetrics).appendsInTransaction.get()).values.find(
-        (v) => v.labels.outcome === 'queued:busy',
-      )?.value ?? 0;
+    const busy = () => integratingOutcomes(b, 'queued:busy');
     const busyBefore = await busy();
-    const holder = new pg.Client({ connectionString: a.database!.url });
-    await holder.connect();
-    try {
+    await withSession(async (holder) => {
       await holder.query('select pg_advisory_lock($1)', [SEQUENCER_LOCK]);
       const ledger = b.get(LedgerService);
       const before = await ledger.treeSize();
@@ -284,22 +273,16 @@ describe('the ledger with two replicas on one PostgreSQL database', () => {
       await holder.query('select pg_advisory_unlock($1)', [SEQUENCER_LOCK]);
       const [place] = await ledger.integrated([entry], 10_000);
       expect((await ledger.entry(place.seq)).payload).toEqual({ busy: true });
-    } finally {
-      await holder.end();
-    }
+    });
   });
 
   it('anchors from one replica at a time, once per tree size', async () => {
     const anchorings = [a.app.get(LedgerAnchoring), b.get(LedgerAnchoring)];
-    const holder = new pg.Client({ connectionString: a.database!.url });
-    await holder.connect();
-    try {
+    await withSession(async (holder) => {
       await holder.query('select pg_advisory_lock($1)', [ANCHOR_LOCK]);
       for (const anchoring of anchorings) expect(await anchoring.anchorNow()).toBeUndefined();
       await holder.query('select pg_advisory_unlock($1)', [ANCHOR_LOCK]);
-    } finally {
-      await holder.end();
-    }
+    });
     const treeSize = await a.app.get(LedgerService).treeSize();
     const results = await Promise.all(anchorings.map((anchoring) => anchoring.anchorNow()));
     expect(results.filter((result) => result !== undefined).map((result) => result!.treeSize)).toEqual([

@@ -6,9 +6,9 @@ import { openCheckpoint } from '../src/ledger/core/checkpoint.js';
 import { parseVerifierKey } from '../src/ledger/core/note-keys.js';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/core/proof-verify.js';
 import { verifyJournal } from '../src/ledger/core/verify-journal.js';
-import { LedgerMetrics } from '../src/ledger/ledger-metrics.js';
 import { LedgerService } from '../src/ledger/ledger.service.js';
 import { bearer, startTestApp, type TestApp } from './support/app.js';
+import { integratingOutcomes } from './support/journal.js';
 
 const hex = (h: string) => Buffer.from(h, 'hex');
 
@@ -99,10 +99,7 @@ describe.each(['pglite', 'postgres'] as const)('the ledger on %s', (engine) => {
 
     // The tree the rolled-back transaction extended is not the stored one: this append reads the
     // stored tree in its own transaction and extends that.
-    const caughtUp = async () =>
-      (await t.app.get(LedgerMetrics).appendsInTransaction.get()).values.find(
-        (v) => v.labels.outcome === 'integrated:caught-up',
-      )?.value ?? 0;
+    const caughtUp = () => integratingOutcomes(t.app, 'integrated:caught-up');
     const caughtUpBefore = await caughtUp();
     const after = await ledger.integratingTransaction((trx) => ledger.appendIntegrating(trx, draft(4)));
     expect(after[0].integrated?.seq).toBe(before + 2);

@@ -208,6 +208,11 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
       canonicalPayload: row.payload,
       time,
     }));
+    const queue = async (outcome: 'queued:busy' | 'queued:unexpected') => {
+      await this.repository.enqueue(trx, recordedAt, rows);
+      this.metrics.appendsInTransaction.inc({ outcome });
+      return undefined;
+    };
     let caughtUp = false;
     let waited = false;
     for (;;) {
@@ -227,9 +232,7 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
         waited = true;
         const wait = this.config.LEDGER_LOCK_WAIT_MS;
         if (wait > 0 && (await this.repository.waitForSequencerLock(trx, wait))) continue;
-        await this.repository.enqueue(trx, recordedAt, rows);
-        this.metrics.appendsInTransaction.inc({ outcome: 'queued:busy' });
-        return undefined;
+        return queue('queued:busy');
       }
       if (result.outcome === 'moved' && !caughtUp) {
         // Another replica extended the tree (or a transaction of this process that extended it
@@ -244,9 +247,7 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
         this.logger.warn(
           `the journal was ${result.outcome} under this transaction's lock; its entries are queued`,
         );
-        await this.repository.enqueue(trx, recordedAt, rows);
-        this.metrics.appendsInTransaction.inc({ outcome: 'queued:unexpected' });
-        return undefined;
+        return queue('queued:unexpected');
       }
       this.metrics.appendsInTransaction.inc({
         outcome:

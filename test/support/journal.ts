@@ -1,3 +1,5 @@
+import type { INestApplication } from '@nestjs/common';
+import { LedgerMetrics } from '../../src/ledger/ledger-metrics.js';
 import { LedgerService } from '../../src/ledger/ledger.service.js';
 import type { JournalEntry } from '../../src/ledger/core/entry.js';
 import type { TestApp } from './app.js';
@@ -25,4 +27,10 @@ export async function journal(t: TestApp, subject?: string): Promise<JournalEntr
 
 export function types(entries: JournalEntry[]): string[] {
   return entries.map((entry) => entry.type);
+}
+
+/** How many appends of this process integrating in their own transaction ended with `outcome`. */
+export async function integratingOutcomes(app: INestApplication, outcome: string): Promise<number> {
+  const counted = await app.get(LedgerMetrics).appendsInTransaction.get();
+  return counted.values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
 }
