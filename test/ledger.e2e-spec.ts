@@ -76,7 +76,9 @@ describe.each(['pglite', 'postgres'] as const)('the ledger on %s', (engine) => {
     const ledger = t.app.get(LedgerService);
     await appendCommitted(t, 1); // the sequencer has read the tree
     const before = await ledger.treeSize();
-    const draft = (n: number) => ({ type: 'TEST_EVENT', subject: 'raffle-9', payload: { n } });
+    // Text that JSON and PostgreSQL's array and JSON forms escape: stored and hashed byte for byte.
+    const text = 'a "quoted" \\ back\\slash, {braces}, ünïcödé 😀 \u2028 \t end';
+    const draft = (n: number) => ({ type: 'TEST_EVENT', subject: 'raffle-9', payload: { n, text } });
 
     const direct = await ledger.integratingTransaction((trx) =>
       ledger.appendIntegrating(trx, draft(1), draft(2)),
@@ -85,7 +87,7 @@ describe.each(['pglite', 'postgres'] as const)('the ledger on %s', (engine) => {
     expect(await ledger.treeSize()).toBe(before + 2);
     expect(await ledger.integrated(direct)).toEqual(direct.map((entry) => entry.integrated));
     const { entry: stored } = await ledger.entryWithProof(before + 1);
-    expect(stored.payload).toEqual({ n: 2 });
+    expect(stored.payload).toEqual({ n: 2, text });
     expect(stored.hash).toBe(direct[1].integrated!.hash);
 
     await expect(

@@ -1,5 +1,7 @@
+import { canonicalJson } from '../ledger/core/canonical-json.js';
 import {
   ANONYMOUS,
+  normaliseActor,
   originFields,
   requestOrigin,
   SYSTEM,
@@ -100,5 +102,18 @@ describe('the origin of a business entry', () => {
     expect(() => {
       (SYSTEM_ORIGIN as { source: string | null }).source = '203.0.113.1';
     }).toThrow(TypeError);
+  });
+
+  it.each([
+    ['a principal with an issuer', { sub: 'alice', roles: ['seller'], issuer: 'https://idp' }],
+    ['a principal without one', { sub: 'alice', roles: ['seller', 'admin'] }],
+    ['a user actor', { type: 'user', sub: 'alice', roles: ['auditor'], issuer: 'https://idp' }],
+    ['a provider', { type: 'provider', name: 'stripe' }],
+    ['the system', SYSTEM],
+    ['nobody identified', ANONYMOUS],
+  ] as const)('normalise %s with members in canonical order', (_, actor) => {
+    const normalised = normaliseActor(actor as Parameters<typeof normaliseActor>[0]);
+    expect(JSON.stringify(normalised)).toBe(canonicalJson(normalised));
+    expect(normalised).toEqual('type' in actor ? actor : { type: 'user', ...actor });
   });
 });

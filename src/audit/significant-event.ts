@@ -126,12 +126,17 @@ export function withoutUndefined<T>(value: T): T {
 }
 
 export function normaliseActor(actor: SignificantEvent['actor']): Actor {
-  if ('type' in actor) return actor.type === 'user' ? { ...actor, roles: [...actor.roles] } : { ...actor };
+  // Members in RFC 8785 order, so a payload that carries the actor serialises canonically with
+  // JSON.stringify (see canonicalJson) instead of taking the slower reference canonicaliser.
+  if ('type' in actor) {
+    if (actor.type === 'provider') return { name: actor.name, type: 'provider' };
+    if (actor.type !== 'user') return { type: actor.type };
+  }
   return {
-    type: 'user',
-    sub: actor.sub,
-    roles: [...actor.roles],
     ...(actor.issuer !== undefined ? { issuer: actor.issuer } : {}),
+    roles: [...actor.roles],
+    sub: actor.sub,
+    type: 'user',
   };
 }
 

@@ -135,6 +135,7 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
             canonicalPayload: row.payload,
             time: row.recorded_at.toISOString(),
           })),
+          'check',
         );
         const moved = await this.repository.integrate(
           trx,
@@ -188,7 +189,8 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
    * when another replica has extended the tree, it extends the stored tree, which the statement
    * returns locked: a statement more in each case. Returns the entries' places, which hold once
    * the caller commits, or undefined when the entries were queued. Integrated, the entries keep the
-   * sequencer lock until the caller's transaction ends.
+   * sequencer lock until the caller's transaction ends. The rows' payloads are the texts
+   * canonicalDraftPayload made in this process, so they are not parsed again.
    */
   async integrateWithin(
     trx: Tx,
@@ -216,7 +218,8 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
     let caughtUp = false;
     let waited = false;
     for (;;) {
-      const extension = extend(from, drafts);
+      // The payloads are appendIntegrating's, canonicalised by canonicalDraftPayload just now.
+      const extension = extend(from, drafts, 'made-here');
       const result = await this.repository.integrateOrQueue(
         trx,
         extension.from,
@@ -362,8 +365,8 @@ function sleep(ms: number): Promise<void> {
  * Merkle nodes to store, the state to write, and the head that results (what both the sequencer's
  * batch and an integrating transaction send, and keep once written).
  */
-function extend(from: TreeHead, drafts: CanonicalDraft[]) {
-  const links = chainCanonicalDrafts(from.lastHash, from.tree.size, drafts);
+function extend(from: TreeHead, drafts: CanonicalDraft[], payloads: 'check' | 'made-here') {
+  const links = chainCanonicalDrafts(from.lastHash, from.tree.size, drafts, payloads);
   const tree = from.tree.clone();
   const hashes = links.map((link) => Buffer.from(link.hash, 'hex'));
   const nodes = tree.appendAll(hashes).filter((node) => node.level > 0);

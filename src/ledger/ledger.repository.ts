@@ -96,8 +96,10 @@ const INTEGRATE = prepared(`
 
 /**
  * LedgerRepository.integrateOrQueue. $1 the sequencer lock; $2-$3 the tree the caller extends (size,
- * last hash); $4 the time the entries share; $5-$8 queue id, type, subject and canonical payload of
- * each entry, in the order of their sequence numbers from $2 on; $9 their hashes, 32 bytes each,
+ * last hash); $4 the time the entries share; $5-$7 queue id, type and subject of each entry, in the
+ * order of their sequence numbers from $2 on, and $8 their canonical payloads as one JSON array
+ * (json_array_elements gives back each element's text exactly, so no text[] escaping is needed, which
+ * costs the driver a regular expression pass over every payload); $9 their hashes, 32 bytes each,
  * end to end; $10-$12 the completed nodes; $13-$16 the new state.
  *
  * The state row is read FOR UPDATE, so it is checked against the latest committed tree even when
@@ -121,8 +123,9 @@ const INTEGRATE_OR_QUEUE = prepared(`
   ), fits as (
     select from head where tree_size = $2::int8 and last_hash = $3::bytea
   ), draft as (
-    select draft.queue_id, draft.type, draft.subject, draft.payload, draft.ord
-    from unnest($5::int8[], $6::text[], $7::text[], $8::text[]) with ordinality as draft (queue_id, type, subject, payload, ord)
+    select draft.queue_id, draft.type, draft.subject, payload.text::text as payload, draft.ord
+    from unnest($5::int8[], $6::text[], $7::text[]) with ordinality as draft (queue_id, type, subject, ord)
+    join json_array_elements($8::json) with ordinality as payload (text, ord) on payload.ord = draft.ord
   ), entries as (
     insert into ledger_entry (seq, type, subject, payload, recorded_at, prev_hash, hash, queue_id)
     select $2::int8 + draft.ord - 1, draft.type, draft.subject, draft.payload, $4::timestamptz,
@@ -374,7 +377,7 @@ export class LedgerRepository {
         rows.map((row) => row.id),
         rows.map((row) => row.type),
         rows.map((row) => row.subject),
-        rows.map((row) => row.payload),
+        `[${rows.map((row) => row.payload).join(',')}]`,
         Buffer.concat(hashes),
         nodes.map((n) => n.level),
         nodes.map((n) => n.index),

@@ -378,23 +378,27 @@ export function codeHash(code: string): string {
  * who caused the sale from where (the seller's request, or the provider's webhook for a held order).
  */
 export function soldEntry(order: NewOrderRow | OrderRow, soldAt: Date, origin: Origin): LedgerDraft {
+  // Members in RFC 8785 order (the most frequent entry of the journal): its canonical text is then
+  // JSON.stringify's, without the reference canonicaliser (see canonicalJson).
   const payload: JsonObject = {
-    orderId: order.id,
-    raffleId: order.raffle_id,
+    actor: origin.actor as JsonObject,
+    blockId: order.block_id ?? null,
+    channel: order.channel,
+    codeHash: codeHash(order.verification_code!),
+    currency: order.currency,
+    deviceId: order.device_id ?? null,
     first: order.first_number!,
     last: order.last_number!,
-    tickets: order.ticket_count,
+    orderId: order.id,
     packageId: order.package_id,
-    priceMinor: order.price_minor,
-    currency: order.currency,
-    channel: order.channel,
-    sellerId: order.seller_id,
-    deviceId: order.device_id ?? null,
-    blockId: order.block_id ?? null,
     payment: { provider: order.payment_provider, ref: order.payment_ref ?? null },
-    codeHash: codeHash(order.verification_code!),
+    priceMinor: order.price_minor,
+    raffleId: order.raffle_id,
+    requestId: origin.requestId,
+    sellerId: order.seller_id,
     soldAt: soldAt.toISOString(),
-    ...originFields(origin),
+    source: origin.source,
+    tickets: order.ticket_count,
   };
   return { type: 'TICKETS_SOLD', subject: raffleSubject(order.raffle_id), payload };
 }

@@ -219,6 +219,10 @@ describe('journal entry format', () => {
       );
       const later = chainCanonicalDrafts(reference[1].hash, 2, drafts.slice(2).map(canonical));
       expect(later.map((link) => link.hash)).toEqual(reference.slice(2).map((entry) => entry.hash));
+      // Texts canonicalised in this process chain the same without being parsed again.
+      expect(chainCanonicalDrafts(ZERO_HASH, 0, drafts.map(canonical), 'made-here')).toEqual(
+        chainCanonicalDrafts(ZERO_HASH, 0, drafts.map(canonical), 'check'),
+      );
     });
 
     it('agrees with chainEntries on random payloads and subjects', () => {

@@ -270,11 +270,16 @@ export interface ChainLink {
  * object, so that it cannot add members to the entry around it. Its canonical form is the queue's
  * promise (canonicalDraftPayload made it), and the verifier rejects an entry that breaks it.
  * Throws EntryFormatError naming the draft and field of the first invalid draft.
+ *
+ * `payloads: 'made-here'` skips parsing the payload texts again: only for texts canonicalDraftPayload
+ * returned in this process a moment ago (an integrating transaction's own entries), never for texts
+ * read back from the queue.
  */
 export function chainCanonicalDrafts(
   prevHash: string,
   startSeq: number,
   drafts: readonly CanonicalDraft[],
+  payloads: 'check' | 'made-here' = 'check',
 ): ChainLink[] {
   checkChainStart(prevHash, startSeq);
   const links: ChainLink[] = [];
@@ -284,7 +289,7 @@ export function chainCanonicalDrafts(
       checkType(draft.type);
       checkSubject(draft.subject);
       checkTime(draft.time);
-      checkPayloadText(draft.canonicalPayload);
+      if (payloads === 'check') checkPayloadText(draft.canonicalPayload);
     } catch (error) {
       if (error instanceof EntryFormatError)
         throw new EntryFormatError(`drafts[${i}].${error.field}`, error.problem);
