@@ -159,7 +159,7 @@ cmd_json=$(instructions "$RUNTIME" CMD | tail -n 1)
 mapfile -t ENTRYPOINT < <(json_words "$entrypoint_json" 2>/dev/null)
 mapfile -t CMD < <(json_words "$cmd_json" 2>/dev/null)
 check "ENTRYPOINT is tini -- docker/entrypoint.sh (exec form)" test "${ENTRYPOINT[*]:-}" = "/usr/bin/tini -- /app/docker/entrypoint.sh"
-check "CMD is node dist/src/main.js" test "${CMD[*]:-}" = "node dist/src/main.js"
+check "CMD is node --max-semi-space-size=64 dist/src/main.js" test "${CMD[*]:-}" = "node --max-semi-space-size=64 dist/src/main.js"
 check "EXPOSE 3000" grep -qx 3000 <(instructions "$RUNTIME" EXPOSE)
 check "STOPSIGNAL SIGTERM" grep -qx SIGTERM <(instructions "$RUNTIME" STOPSIGNAL)
 volumes=$(instructions "$RUNTIME" VOLUME)

@@ -18,6 +18,14 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
+/** The flags between `node` and the script in package.json's start script. */
+function startFlags() {
+  const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const words = scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`package.json's start script does not run node: ${scripts.start}`);
+  return words.slice(1, -1).join(' ');
+}
+
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -33,6 +41,9 @@ const { values } = parseArgs({
     'batch-linger-ms': { type: 'string', default: '' },
     // Writes a V8 CPU profile of each service process into this folder (open it in Chrome DevTools).
     'cpu-prof': { type: 'string', default: '' },
+    // Node/V8 flags for the service processes only, not the client; by default those of
+    // package.json's start script (which the Dockerfile's CMD repeats): the service as deployed.
+    'node-flags': { type: 'string', default: startFlags() },
   },
 });
 const seconds = Number(values.seconds);
@@ -82,7 +93,8 @@ async function createDatabase() {
 /** Starts `node <dist>/src/main.js` as its own process and waits until it is live. */
 async function startService(env) {
   const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
-  const child = spawn(process.execPath, [...profile, join(dist, 'src/main.js')], {
+  const flags = values['node-flags'].split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...flags, ...profile, join(dist, 'src/main.js')], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -355,7 +367,7 @@ async function main() {
     console.log(
       `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ` +
         `PostgreSQL ${database.settings.server_version} (synchronous_commit=${database.settings.synchronous_commit}, fsync=${database.settings.fsync}); ` +
-        `${replicas} service process${replicas > 1 ? 'es' : ''} on one database, ${raffles.length} raffle${raffles.length > 1 ? 's' : ''}; ` +
+        `${replicas} service process${replicas > 1 ? 'es' : ''}${values['node-flags'] ? ` (node ${values['node-flags']})` : ''} on one database, ${raffles.length} raffle${raffles.length > 1 ? 's' : ''}; ` +
         `autocannon ${connections} connections at saturation and ${rateConnections} at ${rate}/s, ` +
         `${seconds} s per measurement, median of ${rounds} rounds`,
     );
