@@ -1,5 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { RequestValidationException, type FieldError } from './domain.exception.js';
+import { rememberValidationMetadata } from './validation-metadata-cache.js';
 
 /** Field errors with full paths (`prizes[1].drawAt`) so a client knows exactly what to fix. */
 export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -27,6 +28,7 @@ function withPath(message: string, property: string, path: string): string {
 
 /** Validation for every request: unknown fields are refused, not silently dropped. */
 export function createValidationPipe(): ValidationPipe {
+  rememberValidationMetadata();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
