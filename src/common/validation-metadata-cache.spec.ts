@@ -28,26 +28,24 @@ describe('rememberValidationMetadata', () => {
   const storage = getMetadataStorage();
   const lookup = (target: new () => object, groups?: string[]) =>
     storage.getTargetValidationMetadatas(target, '', false, false, groups);
+  const rules = (target: new () => object, groups?: string[]) =>
+    lookup(target, groups).map((m) => `${m.propertyName}:${m.name ?? m.type}`);
 
   // The answers without the cache, taken before it is installed (the storage is the process's).
   const before = {
-    counted: lookup(Counted).map((m) => `${m.propertyName}:${m.name ?? m.type}`),
-    strict: lookup(Counted, ['strict']).map((m) => `${m.propertyName}:${m.name ?? m.type}`),
-    other: lookup(Counted, ['other']).map((m) => `${m.propertyName}:${m.name ?? m.type}`),
+    counted: rules(Counted),
+    strict: rules(Counted, ['strict']),
+    other: rules(Counted, ['other']),
   };
 
   beforeAll(() => rememberValidationMetadata());
 
   it('gives the same rules as the uncached lookup, own and inherited, per groups asked', () => {
-    expect(lookup(Counted).map((m) => `${m.propertyName}:${m.name ?? m.type}`)).toEqual(before.counted);
-    expect(lookup(Counted, ['strict']).map((m) => `${m.propertyName}:${m.name ?? m.type}`)).toEqual(
-      before.strict,
-    );
+    expect(rules(Counted)).toEqual(before.counted);
+    expect(rules(Counted, ['strict'])).toEqual(before.strict);
     expect(before.counted).toEqual(expect.arrayContaining(['name:isString', 'count:isInt', 'count:min']));
     expect(before.strict).toContain('kind:isIn');
-    expect(lookup(Counted, ['other']).map((m) => `${m.propertyName}:${m.name ?? m.type}`)).toEqual(
-      before.other,
-    );
+    expect(rules(Counted, ['other'])).toEqual(before.other);
     expect(before.other).not.toContain('kind:isIn');
   });
 

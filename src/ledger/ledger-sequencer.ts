@@ -218,7 +218,6 @@ export class LedgerSequencer implements OnApplicationBootstrap, OnApplicationShu
     let caughtUp = false;
     let waited = false;
     for (;;) {
-      // The payloads are appendIntegrating's, canonicalised by canonicalDraftPayload just now.
       const extension = extend(from, drafts, 'made-here');
       const result = await this.repository.integrateOrQueue(
         trx,
