@@ -381,6 +381,14 @@ async function main() {
     console.log(
       `\nsales at saturation / HTTP ceiling (median of per-round ratios): ${(100 * ratio).toFixed(1)} %`,
     );
+    // The medians above hide the spread; a target is judged on every round, not only on their middle.
+    const perRound = (list, value) => list.map(value).join(', ');
+    console.log(
+      `per round: HTTP ceiling ${perRound(rows.health, (r) => whole(r.perSecond))}/s; ` +
+        `sales at saturation ${perRound(rows.sales, (r) => whole(r.perSecond))}/s; ` +
+        `p99 at ${rate}/s ${perRound(rows.salesFixed, (r) => ms(r.p99))} ms ` +
+        `(health ${perRound(rows.healthFixed, (r) => ms(r.p99))} ms)`,
+    );
     console.log(
       `checks: ${accepted.toLocaleString('en-US')} sales acknowledged during measurement; ` +
         `${raffles.length} raffle${raffles.length > 1 ? 's' : ''}: ${sold.toLocaleString('en-US')} orders` +
