@@ -1,4 +1,4 @@
-import { requestOrigin, SYSTEM_ORIGIN } from '../audit/significant-event.js';
+import { originFields, requestOrigin, SYSTEM_ORIGIN } from '../audit/significant-event.js';
 import { canonicalJson } from '../ledger/core/canonical-json.js';
 import { soldEntry } from './sales-batch.js';
 import type { NewOrderRow } from './sales.repository.js';
@@ -47,6 +47,21 @@ describe('soldEntry', () => {
       expect(JSON.stringify(payload)).toBe(canonicalJson(payload));
     },
   );
+
+  // soldEntry writes the origin members itself, in canonical order, where its twins spread
+  // originFields: a member added there must be added here too.
+  it.each([
+    [
+      'a request',
+      requestOrigin({ sub: 'sam-seller', roles: ['seller'] }, { source: '203.0.113.7', requestId: 'r' }),
+    ],
+    ['the system', SYSTEM_ORIGIN],
+  ])('carries every member of originFields for %s', (_, origin) => {
+    const { payload } = soldEntry(paidOrder(), soldAt, origin);
+    const fields = originFields(origin);
+    expect(Object.keys(payload)).toEqual(expect.arrayContaining(Object.keys(fields)));
+    expect(payload).toMatchObject(fields);
+  });
 
   it("carries the sale's numbers, price, payment, code hash and origin", () => {
     const origin = requestOrigin(
