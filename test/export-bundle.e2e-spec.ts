@@ -9,6 +9,9 @@ import { bearer, startTestApp, type TestApp } from './support/app.js';
 import { sell, shortRaffle, until, voidOrder } from './support/draws.js';
 import type { Headers } from './support/sales.js';
 import { createHash } from 'node:crypto';
+import { textHash } from '../src/complaint/core/complaint-entries.js';
+
+const COMPLAINT_TEXT = 'My receipt printed twice.';
 
 /** The export bundle, written by the CLI over HTTP and verified offline; refused after tampering. */
 describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) => {
@@ -81,6 +84,24 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
       headers: operator,
     });
     expect(expense.statusCode).toBe(201);
+    // A complaint, filed by a buyer and taken into review: the bundle's complaints report counts it.
+    const complaint = await t.app.inject({
+      method: 'POST',
+      url: '/v1/complaints',
+      payload: { raffleId, category: 'TICKET_PURCHASE', text: COMPLAINT_TEXT },
+      remoteAddress: '198.51.100.23',
+    });
+    expect(complaint.statusCode).toBe(201);
+    const [filed] = (
+      await t.app.inject({ method: 'GET', url: `/v1/complaints?raffleId=${raffleId}`, headers: operator })
+    ).json();
+    const review = await t.app.inject({
+      method: 'POST',
+      url: `/v1/complaints/${filed.complaintId}/status`,
+      payload: { status: 'IN_REVIEW' },
+      headers: operator,
+    });
+    expect(review.statusCode).toBe(201);
     const anchored = await t.app.inject({ method: 'POST', url: '/v1/ledger/anchor', headers: admin });
     expect(anchored.statusCode).toBe(201);
     verifierKey = (
@@ -124,8 +145,23 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
       for (const format of ['json', 'csv', 'pdf'])
         expect(paths).toContain(`reports/${raffleId}/${kind}.${format}`);
     }
+    for (const kind of ['significant-events', 'complaints']) {
+      for (const format of ['json', 'csv', 'pdf']) expect(paths).toContain(`reports/${kind}.${format}`);
+    }
     const lines = readFileSync(join(bundle, 'journal.ndjson'), 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(manifest.treeSize);
+    const complaints = JSON.parse(readFileSync(join(bundle, 'reports/complaints.json'), 'utf8'));
+    expect(complaints).toMatchObject({
+      filter: { raffleId: null, from: null, to: null },
+      ledger: { treeSize: manifest.treeSize, rootHash: manifest.rootHash },
+      totals: { filed: 1, byCategory: { TICKET_PURCHASE: 1 }, byStatus: { IN_REVIEW: 1 } },
+    });
+    // Reports leave the service: the complaint's hash is in them, never its text.
+    for (const format of ['json', 'csv']) {
+      const text = readFileSync(join(bundle, `reports/complaints.${format}`), 'utf8');
+      expect(text).toContain(textHash(COMPLAINT_TEXT));
+      expect(text).not.toContain(COMPLAINT_TEXT);
+    }
     const summary = JSON.parse(readFileSync(join(bundle, `reports/${raffleId}/raffle-summary.json`), 'utf8'));
     expect(summary.ledger).toMatchObject({ treeSize: manifest.treeSize, rootHash: manifest.rootHash });
   });
@@ -134,7 +170,7 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
     const { status, stdout } = await verify(bundle);
     expect(stdout).toContain('Fairdraw journal verification: OK');
     expect(stdout).toContain('Fairdraw bundle verification: OK');
-    expect(stdout).toContain('reports          9 of 9 recomputed from the journal and equal');
+    expect(stdout).toContain('reports          10 of 10 recomputed from the journal and equal');
     expect(stdout).toMatch(/1 of 1 draws replayed/);
     expect(status).toBe(0);
     // Without a key of their own, the verifier says the key came from the bundle.
@@ -159,6 +195,29 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
     expect(status).toBe(1);
     expect(stdout).toContain('Fairdraw bundle verification: FAILED');
     expect(stdout).toMatch(/totals\.sales\.amountMinor: the report states \d+, the journal gives \d+/);
+  });
+
+  it('refuses a complaints report that hides a complaint', async () => {
+    const path = 'reports/complaints.json';
+    const dir = tampered(
+      'complaints',
+      (d) => {
+        const report = JSON.parse(readFileSync(join(d, path), 'utf8'));
+        report.totals.filed -= 1;
+        report.totals.byCategory.TICKET_PURCHASE -= 1;
+        report.totals.byStatus.IN_REVIEW -= 1;
+        report.sections[0].rows = [];
+        writeFileSync(join(d, path), JSON.stringify(report));
+        return path;
+      },
+      true,
+    );
+    const { status, stdout } = await verify(dir);
+    expect(status).toBe(1);
+    expect(stdout).toContain('Fairdraw bundle verification: FAILED');
+    expect(stdout).toMatch(/reports\/complaints\.json/);
+    expect(stdout).toContain('totals.filed: the report states 0, the journal gives 1');
+    expect(stdout).toContain('totals.byStatus.IN_REVIEW: the report states 0, the journal gives 1');
   });
 
   it('refuses a financial summary whose expenses were changed, and a bearer-ticket report with a receipt’s status changed', async () => {

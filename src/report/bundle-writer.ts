@@ -1,6 +1,7 @@
 // Writes an export bundle (src/report/core/bundle.ts) from a running service's API, pinned to one
 // tree size: the journal [0, N), the checkpoint of N, the anchored checkpoints up to N, the signing
-// key, and every report of every raffle (and the significant events) in JSON, CSV and PDF at N.
+// key, and every report of every raffle (and the significant events and the complaints) in JSON, CSV
+// and PDF at N.
 // Plain Node: the CLI reads the API over HTTP with an auditor's token; tests pass app.inject.
 
 import { createHash } from 'node:crypto';
@@ -14,7 +15,7 @@ import type { ReportKind } from './core/report-document.js';
 /** Reads one API path (with the caller's credentials); the body as it arrives. */
 export type ApiReader = (path: string) => Promise<{ status: number; body: AsyncIterable<Uint8Array> }>;
 
-/** The reports of each raffle in a bundle (the complaints report is not bundled yet: docs/complaints.md). */
+/** The reports of each raffle in a bundle; the journal-wide ones are JOURNAL_REPORTS. */
 export const RAFFLE_REPORTS: Record<Exclude<ReportKind, 'significant-events' | 'complaints'>, string> = {
   'raffle-summary': 'summary',
   'sales-by-seller': 'sales-by-seller',
@@ -24,6 +25,14 @@ export const RAFFLE_REPORTS: Record<Exclude<ReportKind, 'significant-events' | '
   'unclaimed-prizes': 'unclaimed-prizes',
   'bearer-tickets': 'bearer-tickets',
   'financial-summary': 'financial-summary',
+};
+/**
+ * The reports of the whole journal, by file name and route: the significant events (default
+ * categories) and the complaints about every raffle, filed at any time.
+ */
+export const JOURNAL_REPORTS: Record<Extract<ReportKind, 'significant-events' | 'complaints'>, string> = {
+  'significant-events': '/v1/reports/significant-events',
+  complaints: '/v1/reports/complaints',
 };
 const FORMATS = ['json', 'csv', 'pdf'] as const;
 
@@ -66,11 +75,13 @@ export async function writeBundle(
       }
     }
   }
-  for (const format of FORMATS) {
-    await save(
-      `${BUNDLE_FILES.reportsDir}/significant-events.${format}`,
-      await stream(api, `/v1/reports/significant-events?format=${format}&atTreeSize=${n}`),
-    );
+  for (const [kind, route] of Object.entries(JOURNAL_REPORTS)) {
+    for (const format of FORMATS) {
+      await save(
+        `${BUNDLE_FILES.reportsDir}/${kind}.${format}`,
+        await stream(api, `${route}?format=${format}&atTreeSize=${n}`),
+      );
+    }
   }
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
