@@ -9,11 +9,8 @@
 
 import { createHash } from 'node:crypto';
 import { type JsonObject } from '../../ledger/core/index.js';
-import {
-  type PersonalDataCommitment,
-  readPersonalDataCommitment,
-  type RecordedOrigin,
-} from '../../draw/core/claim-entries.js';
+import { type PersonalDataCommitment, readPersonalDataCommitment } from '../../draw/core/claim-entries.js';
+import { checkedRaffleEntry, type RecordedOrigin } from '../../draw/core/draw-entries.js';
 import { DrawFormatError } from '../../draw/core/draw-format-error.js';
 import { readHash, readObject, readOneOf, readString, readTime } from '../../draw/core/json-fields.js';
 
@@ -176,25 +173,10 @@ export function readComplaintStatusChanged(payload: unknown): ComplaintStatusCha
   };
 }
 
-/** The entry of a filing, read back first so that a malformed payload is never journaled. */
-export function complaintFiledDraft(payload: ComplaintFiledPayload, origin: RecordedOrigin = {}) {
-  readComplaintFiled(payload);
-  return {
-    type: COMPLAINT_FILED,
-    subject: `raffle/${payload.raffleId}`,
-    payload: { ...(payload as unknown as JsonObject), ...origin } as JsonObject,
-  };
-}
+export const complaintFiledDraft = (payload: ComplaintFiledPayload, origin: RecordedOrigin = {}) =>
+  checkedRaffleEntry(COMPLAINT_FILED, readComplaintFiled, payload, origin);
 
-/** The entry of a transition, read back first so that a malformed payload is never journaled. */
-export function complaintStatusChangedDraft(
+export const complaintStatusChangedDraft = (
   payload: ComplaintStatusChangedPayload,
   origin: RecordedOrigin = {},
-) {
-  readComplaintStatusChanged(payload);
-  return {
-    type: COMPLAINT_STATUS_CHANGED,
-    subject: `raffle/${payload.raffleId}`,
-    payload: { ...(payload as unknown as JsonObject), ...origin } as JsonObject,
-  };
-}
+) => checkedRaffleEntry(COMPLAINT_STATUS_CHANGED, readComplaintStatusChanged, payload, origin);

@@ -9,6 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import { canonicalJson, type JsonObject } from '../../ledger/core/index.js';
+import { checkedRaffleEntry, type RecordedOrigin } from './draw-entries.js';
 import { DrawFormatError } from './draw-format-error.js';
 import {
   readCount,
@@ -69,16 +70,6 @@ export interface WinnerContactAttemptedPayload {
   by: string;
   /** Covers `{contact, note}`: the address or number used, and what was said. */
   personalData: PersonalDataCommitment;
-}
-
-/**
- * Who recorded it, from which address, in which request (docs/audit.md 1.3). Optional so that
- * entries journaled before origins were recorded still read.
- */
-export interface RecordedOrigin {
-  actor?: JsonObject;
-  source?: string | null;
-  requestId?: string | null;
 }
 
 export interface PrizeClaimedPayload {
@@ -176,25 +167,10 @@ export function readPrizeClaimed(payload: unknown): PrizeClaimedPayload {
   };
 }
 
-/** The entry of a contact attempt, read back first so that a malformed payload is never journaled. */
-export function winnerContactAttemptedDraft(
+export const winnerContactAttemptedDraft = (
   payload: WinnerContactAttemptedPayload,
   origin: RecordedOrigin = {},
-) {
-  readWinnerContactAttempted(payload);
-  return {
-    type: WINNER_CONTACT_ATTEMPTED,
-    subject: `raffle/${payload.raffleId}`,
-    payload: { ...(payload as unknown as JsonObject), ...origin } as JsonObject,
-  };
-}
+) => checkedRaffleEntry(WINNER_CONTACT_ATTEMPTED, readWinnerContactAttempted, payload, origin);
 
-/** The entry of a claim, read back first so that a malformed payload is never journaled. */
-export function prizeClaimedDraft(payload: PrizeClaimedPayload, origin: RecordedOrigin = {}) {
-  readPrizeClaimed(payload);
-  return {
-    type: PRIZE_CLAIMED,
-    subject: `raffle/${payload.raffleId}`,
-    payload: { ...(payload as unknown as JsonObject), ...origin } as JsonObject,
-  };
-}
+export const prizeClaimedDraft = (payload: PrizeClaimedPayload, origin: RecordedOrigin = {}) =>
+  checkedRaffleEntry(PRIZE_CLAIMED, readPrizeClaimed, payload, origin);

@@ -285,30 +285,39 @@ export function raffleEntrySubject(raffleId: string): string {
   return `raffle/${raffleId}`;
 }
 
-/** A DRAW_SEALED draft; the payload is read back first, so the service cannot journal a malformed one. */
-export function drawSealedDraft(payload: DrawSealedPayload): DrawEntryDraft {
-  readDrawSealed(payload);
+/**
+ * Who recorded it, from which address, in which request (docs/audit.md 1.3). Optional so that
+ * entries journaled before origins were recorded still read.
+ */
+export interface RecordedOrigin {
+  actor?: JsonObject;
+  source?: string | null;
+  requestId?: string | null;
+}
+
+/**
+ * A raffle's entry of `type`, its payload read back with the type's reader first so that the service
+ * never journals a malformed one; `origin`'s members (who, from where) follow the payload's.
+ */
+export function checkedRaffleEntry<P extends { raffleId: string }>(
+  type: string,
+  read: (payload: unknown) => unknown,
+  payload: P,
+  origin: RecordedOrigin = {},
+): DrawEntryDraft {
+  read(payload);
   return {
-    type: DRAW_SEALED,
+    type,
     subject: raffleEntrySubject(payload.raffleId),
-    payload: { ...payload } as unknown as JsonObject,
+    payload: { ...(payload as unknown as JsonObject), ...origin } as JsonObject,
   };
 }
 
-export function drawResultDraft(payload: DrawResultPayload): DrawEntryDraft {
-  readDrawResult(payload);
-  return {
-    type: DRAW_RESULT,
-    subject: raffleEntrySubject(payload.raffleId),
-    payload: { ...payload } as unknown as JsonObject,
-  };
-}
+export const drawSealedDraft = (payload: DrawSealedPayload): DrawEntryDraft =>
+  checkedRaffleEntry(DRAW_SEALED, readDrawSealed, payload);
 
-export function drawRedrawnDraft(payload: DrawRedrawnPayload): DrawEntryDraft {
-  readDrawRedrawn(payload);
-  return {
-    type: DRAW_REDRAWN,
-    subject: raffleEntrySubject(payload.raffleId),
-    payload: { ...payload } as unknown as JsonObject,
-  };
-}
+export const drawResultDraft = (payload: DrawResultPayload): DrawEntryDraft =>
+  checkedRaffleEntry(DRAW_RESULT, readDrawResult, payload);
+
+export const drawRedrawnDraft = (payload: DrawRedrawnPayload): DrawEntryDraft =>
+  checkedRaffleEntry(DRAW_REDRAWN, readDrawRedrawn, payload);

@@ -9,7 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import { isEntryTime, type JsonObject } from '../../ledger/core/index.js';
-import type { RecordedOrigin } from '../../draw/core/claim-entries.js';
+import { checkedRaffleEntry, type RecordedOrigin } from '../../draw/core/draw-entries.js';
 import { DrawFormatError } from '../../draw/core/draw-format-error.js';
 import { readHash, readObject, readOneOf, readString } from '../../draw/core/json-fields.js';
 
@@ -65,15 +65,8 @@ export function readPersonalDataErased(payload: unknown): PersonalDataErasedPayl
   };
 }
 
-/** The entry of an erasure, read back first so that a malformed payload is never journaled. */
-export function personalDataErasedDraft(payload: PersonalDataErasedPayload, origin: RecordedOrigin = {}) {
-  readPersonalDataErased(payload);
-  return {
-    type: PERSONAL_DATA_ERASED,
-    subject: `raffle/${payload.raffleId}`,
-    payload: { ...(payload as unknown as JsonObject), ...origin } as JsonObject,
-  };
-}
+export const personalDataErasedDraft = (payload: PersonalDataErasedPayload, origin: RecordedOrigin = {}) =>
+  checkedRaffleEntry(PERSONAL_DATA_ERASED, readPersonalDataErased, payload, origin);
 
 export function reasonHash(reason: string): string {
   return createHash('sha256').update(reason, 'utf8').digest('hex');
