@@ -8,7 +8,6 @@
 // erased without touching it.
 
 import { createHash } from 'node:crypto';
-import { type JsonObject } from '../../ledger/core/index.js';
 import { type PersonalDataCommitment, readPersonalDataCommitment } from '../../draw/core/claim-entries.js';
 import { checkedRaffleEntry, type RecordedOrigin } from '../../draw/core/draw-entries.js';
 import { DrawFormatError } from '../../draw/core/draw-format-error.js';

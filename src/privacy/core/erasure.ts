@@ -8,7 +8,7 @@
 // no personal data itself.
 
 import { createHash } from 'node:crypto';
-import { isEntryTime, type JsonObject } from '../../ledger/core/index.js';
+import { isEntryTime } from '../../ledger/core/index.js';
 import { checkedRaffleEntry, type RecordedOrigin } from '../../draw/core/draw-entries.js';
 import { DrawFormatError } from '../../draw/core/draw-format-error.js';
 import { readHash, readObject, readOneOf, readString } from '../../draw/core/json-fields.js';
