@@ -39,7 +39,9 @@ describe('createFileOnce', () => {
         let out = '';
         child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
         child.on('error', reject);
-        child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+        // 'close', not 'exit': a process may exit before its 20 MB of stdout are read, and a reading
+        // cut short would look like a second value.
+        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
       });
     // Several rounds: a plain exclusive create loses this race in about one round of three.
     for (let round = 0; round < 4; round++) {
