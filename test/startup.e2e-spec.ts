@@ -23,7 +23,8 @@ function runMain(env: NodeJS.ProcessEnv, untilOutput?: RegExp) {
         if (untilOutput?.test(stdout)) child.kill('SIGTERM');
       });
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      // 'close' (after 'exit' and the end of stdout and stderr): what the process wrote is all read.
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     },
   );
 }
