@@ -47,6 +47,23 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
     }
     return dir;
   }
+  /** A copy of the bundle whose JSON report at `path` was changed by `change`, the manifest rehashed. */
+  function reportTampered(
+    name: string,
+    path: string,
+    change: (report: ReturnType<typeof JSON.parse>) => void,
+  ): string {
+    return tampered(
+      name,
+      (d) => {
+        const report = JSON.parse(readFileSync(join(d, path), 'utf8'));
+        change(report);
+        writeFileSync(join(d, path), JSON.stringify(report));
+        return path;
+      },
+      true,
+    );
+  }
 
   beforeAll(async () => {
     t = await startTestApp({
@@ -181,16 +198,9 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
 
   it('refuses a report whose totals were changed, even with the manifest rewritten to match', async () => {
     const path = `reports/${raffleId}/raffle-summary.json`;
-    const dir = tampered(
-      'report-totals',
-      (d) => {
-        const report = JSON.parse(readFileSync(join(d, path), 'utf8'));
-        report.totals.sales.amountMinor += 1_000;
-        writeFileSync(join(d, path), JSON.stringify(report));
-        return path;
-      },
-      true,
-    );
+    const dir = reportTampered('report-totals', path, (report) => {
+      report.totals.sales.amountMinor += 1_000;
+    });
     const { status, stdout } = await verify(dir);
     expect(status).toBe(1);
     expect(stdout).toContain('Fairdraw bundle verification: FAILED');
@@ -199,19 +209,12 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
 
   it('refuses a complaints report that hides a complaint', async () => {
     const path = 'reports/complaints.json';
-    const dir = tampered(
-      'complaints',
-      (d) => {
-        const report = JSON.parse(readFileSync(join(d, path), 'utf8'));
-        report.totals.filed -= 1;
-        report.totals.byCategory.TICKET_PURCHASE -= 1;
-        report.totals.byStatus.IN_REVIEW -= 1;
-        report.sections[0].rows = [];
-        writeFileSync(join(d, path), JSON.stringify(report));
-        return path;
-      },
-      true,
-    );
+    const dir = reportTampered('complaints', path, (report) => {
+      report.totals.filed -= 1;
+      report.totals.byCategory.TICKET_PURCHASE -= 1;
+      report.totals.byStatus.IN_REVIEW -= 1;
+      report.sections[0].rows = [];
+    });
     const { status, stdout } = await verify(dir);
     expect(status).toBe(1);
     expect(stdout).toContain('Fairdraw bundle verification: FAILED');
@@ -222,36 +225,22 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
 
   it('refuses a financial summary whose expenses were changed, and a bearer-ticket report with a receipt’s status changed', async () => {
     const path = `reports/${raffleId}/financial-summary.json`;
-    const dir = tampered(
-      'financial-summary',
-      (d) => {
-        const report = JSON.parse(readFileSync(join(d, path), 'utf8'));
-        expect(report.totals.raffle.expensesMinor).toBe(1_500);
-        report.totals.raffle.expensesMinor = 500;
-        report.totals.raffle.netIncomeMinor += 1_000;
-        writeFileSync(join(d, path), JSON.stringify(report));
-        return path;
-      },
-      true,
-    );
+    const dir = reportTampered('financial-summary', path, (report) => {
+      expect(report.totals.raffle.expensesMinor).toBe(1_500);
+      report.totals.raffle.expensesMinor = 500;
+      report.totals.raffle.netIncomeMinor += 1_000;
+    });
     const { status, stdout } = await verify(dir);
     expect(status).toBe(1);
     expect(stdout).toContain('totals.raffle.expensesMinor: the report states 500, the journal gives 1500');
 
     const bearerPath = `reports/${raffleId}/bearer-tickets.json`;
-    const bearerDir = tampered(
-      'bearer-tickets',
-      (d) => {
-        const report = JSON.parse(readFileSync(join(d, bearerPath), 'utf8'));
-        const rows = report.sections.find((s: { id: string }) => s.id === 'receipts').rows;
-        // The voided 5-pack (refunded, or still voided if its refund is not done yet) shown as valid.
-        const voided = rows.find((r: { status: string }) => r.status === 'REFUNDED' || r.status === 'VOIDED');
-        voided.status = 'VALID';
-        writeFileSync(join(d, bearerPath), JSON.stringify(report));
-        return bearerPath;
-      },
-      true,
-    );
+    const bearerDir = reportTampered('bearer-tickets', bearerPath, (report) => {
+      const rows = report.sections.find((s: { id: string }) => s.id === 'receipts').rows;
+      // The voided 5-pack (refunded, or still voided if its refund is not done yet) shown as valid.
+      const voided = rows.find((r: { status: string }) => r.status === 'REFUNDED' || r.status === 'VOIDED');
+      voided.status = 'VALID';
+    });
     const bearerChecked = await verify(bearerDir);
     expect(bearerChecked.status).toBe(1);
     expect(bearerChecked.stdout).toMatch(
@@ -261,18 +250,11 @@ describe.each(['pglite', 'postgres'] as const)('export bundle on %s', (engine) =
 
   it('refuses a register whose rows do not add up to the journal, a changed PDF, and an added file', async () => {
     const path = `reports/${raffleId}/ticket-register.json`;
-    const register = tampered(
-      'register',
-      (d) => {
-        const report = JSON.parse(readFileSync(join(d, path), 'utf8'));
-        const rows = report.sections.find((s: { id: string }) => s.id === 'register').rows;
-        const voided = rows.find((r: { status: string }) => r.status === 'VOIDED');
-        voided.status = 'SOLD';
-        writeFileSync(join(d, path), JSON.stringify(report));
-        return path;
-      },
-      true,
-    );
+    const register = reportTampered('register', path, (report) => {
+      const rows = report.sections.find((s: { id: string }) => s.id === 'register').rows;
+      const voided = rows.find((r: { status: string }) => r.status === 'VOIDED');
+      voided.status = 'SOLD';
+    });
     const checked = await verify(register);
     expect(checked.status).toBe(1);
     expect(checked.stdout).toMatch(/register: \d+ numbers SOLD, the journal gives \d+/);
